@@ -1,0 +1,12 @@
+// Athanor Core, mysql dialect: factory (the dialect class itself is private to this folder).
+#pragma once
+
+#include <memory>
+
+#include "athanor/core/dialect.hpp"
+
+namespace athanor::detail {
+
+std::shared_ptr<Dialect> make_mysql_dialect();
+
+}  // namespace athanor::detail

@@ -1,0 +1,501 @@
+// Athanor Core (engine layer): Engine, Connection and Transaction.
+//
+// Every statement goes through Connection::execute: compile (cached on the statement), bind the
+// parameters in placeholder order, autobegin, echo, hand to the driver, wrap the cursor in a
+// Result. Driver errors arrive already translated (core/dialects/<db>/); here they only decide
+// whether the connection must be invalidated.
+#include "athanor/core/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <utility>
+
+#include "athanor/core/detail/sql_ast.hpp"
+#include "athanor/core/dialect.hpp"
+#include "athanor/core/error.hpp"
+#include "athanor/core/schema.hpp"
+#include "core/engine/pool.hpp"
+
+namespace athanor {
+
+namespace detail {
+
+EngineImpl::EngineImpl(URL url, std::shared_ptr<Dialect> dialect, EngineOptions options)
+    : url_(std::move(url)),
+      dialect_(std::move(dialect)),
+      options_(std::move(options)),
+      pool_(dialect_, url_, options_) {}
+
+void EngineImpl::log(std::string_view line) const {
+  if (!options_.echo) return;
+  std::lock_guard lock(log_mutex_);
+  if (options_.echo_callback) {
+    options_.echo_callback(line);
+  } else {
+    std::cerr << "[athanor] " << line << '\n';
+  }
+}
+
+template <class F>
+decltype(auto) ConnectionState::guard(F&& fn) {
+  try {
+    return std::forward<F>(fn)();
+  } catch (const DBAPIError& e) {
+    if (e.connection_invalidated() || (entry && entry->conn->is_broken())) {
+      invalidated = true;
+      if (entry) entry->in_transaction = false;
+      savepoints.clear();
+    }
+    throw;
+  }
+}
+
+void ConnectionState::ensure_usable() const {
+  if (!entry) throw InvalidRequestError("this Connection is closed");
+  if (invalidated) {
+    throw InvalidRequestError(
+        "this Connection was invalidated after its database connection was lost; call "
+        "rollback() to continue with a new connection, or close() it");
+  }
+}
+
+void ConnectionState::autobegin() {
+  if (entry->in_transaction) return;
+  engine->log("BEGIN (implicit)");
+  guard([&] { entry->conn->begin(); });
+  entry->in_transaction = true;
+}
+
+void ConnectionState::commit() {
+  ensure_usable();
+  if (!entry->in_transaction) return;
+  engine->log("COMMIT");
+  savepoints.clear();
+  explicit_begin = false;
+  ++tx_generation;
+  try {
+    guard([&] { entry->conn->commit(); });
+  } catch (...) {
+    entry->in_transaction = false;
+    throw;
+  }
+  entry->in_transaction = false;
+}
+
+void ConnectionState::rollback() {
+  if (!entry) return;
+  savepoints.clear();
+  explicit_begin = false;
+  ++tx_generation;
+  if (invalidated) {
+    // Swap the dead driver connection for a fresh one; the transaction died with the old one.
+    auto engine_impl = engine;
+    engine_impl->pool().checkin(std::move(entry), /*discard=*/true);
+    invalidated = false;
+    entry = engine_impl->pool().checkout();
+    return;
+  }
+  if (!entry->in_transaction) return;
+  engine->log("ROLLBACK");
+  entry->in_transaction = false;
+  guard([&] { entry->conn->rollback(); });
+}
+
+void ConnectionState::release_savepoint(const std::string& name) {
+  ensure_usable();
+  engine->log("RELEASE SAVEPOINT " + name);
+  guard([&] { entry->conn->release_savepoint(name); });
+  auto it = std::find(savepoints.begin(), savepoints.end(), name);
+  savepoints.erase(it, savepoints.end());
+}
+
+void ConnectionState::rollback_to_savepoint(const std::string& name) {
+  ensure_usable();
+  engine->log("ROLLBACK TO SAVEPOINT " + name);
+  guard([&] { entry->conn->rollback_to_savepoint(name); });
+  auto it = std::find(savepoints.begin(), savepoints.end(), name);
+  savepoints.erase(it, savepoints.end());
+}
+
+void ConnectionState::close() noexcept {
+  if (!entry) return;
+  if (entry->in_transaction && !invalidated) engine->log("ROLLBACK (connection returned to pool)");
+  engine->pool().checkin(std::move(entry), invalidated);
+  entry.reset();
+  savepoints.clear();
+  ++tx_generation;
+}
+
+namespace {
+
+bool needs_parameter_keys(const StatementState& s) {
+  if (s.kind == StatementKind::kInsert) {
+    return static_cast<const InsertState&>(s).rows.empty();
+  }
+  if (s.kind == StatementKind::kUpdate) {
+    return static_cast<const UpdateState&>(s).values.empty();
+  }
+  return false;
+}
+
+std::vector<std::string> keys_of(const Params& params) {
+  std::vector<std::string> keys;
+  keys.reserve(params.size());
+  for (const Param& p : params) keys.push_back(p.name);
+  return keys;
+}
+
+// Fills `out` with the statement's parameters in placeholder order.
+void bind_parameters(const Compiled& compiled, const Params& params, std::vector<Value>& out) {
+  out.clear();
+  out.reserve(compiled.binds.size());
+  for (const BindSlot& slot : compiled.binds) {
+    const Param* found = nullptr;
+    for (const Param& p : params) {
+      if (p.name == slot.key) {
+        found = &p;
+        break;
+      }
+    }
+    if (found) {
+      out.push_back(found->value);
+    } else if (slot.literal) {
+      out.push_back(*slot.literal);
+    } else {
+      throw ArgumentError("no value given for bound parameter '" + slot.key + "'");
+    }
+  }
+}
+
+}  // namespace
+
+}  // namespace detail
+
+using detail::Compiled;
+using detail::ConnectionState;
+using detail::StatementKind;
+
+// ---- Transaction --------------------------------------------------------------------------------
+
+Transaction::Transaction(detail::ConnectionState* state, std::string savepoint,
+                         std::uint64_t generation)
+    : state_(state), savepoint_(std::move(savepoint)), generation_(generation) {}
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : state_(other.state_),
+      savepoint_(std::move(other.savepoint_)),
+      generation_(other.generation_),
+      active_(other.active_) {
+  other.active_ = false;
+}
+
+Transaction::~Transaction() {
+  if (!is_active()) return;
+  try {
+    rollback();
+  } catch (...) {
+    // A destructor must not throw; the pool discards a connection it cannot reset.
+  }
+}
+
+bool Transaction::is_active() const noexcept {
+  if (!active_ || !state_->entry || state_->tx_generation != generation_) return false;
+  if (savepoint_.empty()) return state_->entry->in_transaction || state_->invalidated;
+  return std::find(state_->savepoints.begin(), state_->savepoints.end(), savepoint_) !=
+         state_->savepoints.end();
+}
+
+void Transaction::commit() {
+  if (!is_active()) throw InvalidRequestError("this transaction is no longer active");
+  active_ = false;
+  if (savepoint_.empty()) {
+    state_->commit();
+  } else {
+    state_->release_savepoint(savepoint_);
+  }
+}
+
+void Transaction::rollback() {
+  if (!is_active()) {
+    active_ = false;
+    return;
+  }
+  active_ = false;
+  if (savepoint_.empty()) {
+    state_->rollback();
+  } else {
+    state_->rollback_to_savepoint(savepoint_);
+  }
+}
+
+// ---- Connection ---------------------------------------------------------------------------------
+
+Connection::Connection(std::unique_ptr<detail::ConnectionState> state) : state_(std::move(state)) {}
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    if (state_) state_->close();
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+Connection::~Connection() {
+  if (state_) state_->close();
+}
+
+const Dialect& Connection::dialect() const { return state_->engine->dialect(); }
+
+driver::Connection& Connection::driver_connection() {
+  state_->ensure_usable();
+  return *state_->entry->conn;
+}
+
+void Connection::set_execution_options(ExecutionOptions options) {
+  state_->execution_options = options;
+}
+
+Result Connection::execute(const Executable& statement, const Params& params) {
+  ConnectionState& s = *state_;
+  s.ensure_usable();
+  detail::EngineImpl& engine = *s.engine;
+  const detail::StatementState& st = statement.state();
+  std::shared_ptr<const Compiled> compiled =
+      detail::needs_parameter_keys(st)
+          ? detail::compile(st, engine.dialect(), detail::keys_of(params))
+          : detail::compile(st, engine.dialect());
+  detail::bind_parameters(*compiled, params, s.bind_buffer);
+  s.autobegin();
+  if (engine.echo()) {
+    engine.log(compiled->sql);
+    if (!s.bind_buffer.empty()) engine.log("[parameters: " + render_values(s.bind_buffer) + "]");
+  }
+  driver::ExecuteOptions options{.stream_results = s.execution_options.stream_results};
+  std::unique_ptr<driver::Cursor> cursor =
+      s.guard([&] { return s.entry->conn->execute(compiled->sql, s.bind_buffer, options); });
+
+  std::optional<std::int64_t> lastrowid;
+  if (compiled->kind == StatementKind::kInsert) lastrowid = cursor->lastrowid();
+  std::int64_t rowcount = cursor->rowcount();
+
+  if (compiled->emulated_returning) {
+    // The backend has no RETURNING: the one requested column is the autoincrement key.
+    cursor->close();
+    auto metadata = std::make_shared<RowMetadata>(compiled->column_names);
+    std::vector<Row> rows;
+    rows.emplace_back(metadata, std::vector<Value>{lastrowid ? Value{*lastrowid} : Value{}});
+    Result result(metadata, rows, rowcount);
+    result.set_lastrowid(lastrowid);
+    result.set_inserted_primary_key(rows.front());
+    return result;
+  }
+  if (!compiled->returns_rows) cursor->close();
+  Result result(std::move(cursor), rowcount);
+  result.set_lastrowid(lastrowid);
+  if (compiled->kind == StatementKind::kInsert && compiled->table && !compiled->returns_rows) {
+    // inserted_primary_key: the given key values, the generated one from last-insert-id.
+    std::vector<std::string> names;
+    std::vector<Value> values;
+    bool complete = true;
+    for (const Column* pk : compiled->table->primary_key()) {
+      names.push_back(pk->name());
+      auto it = std::find_if(compiled->binds.begin(), compiled->binds.end(),
+                             [&](const detail::BindSlot& b) { return b.key == pk->name(); });
+      if (it != compiled->binds.end()) {
+        values.push_back(s.bind_buffer[static_cast<std::size_t>(it - compiled->binds.begin())]);
+      } else if (pk->autoincrement() && lastrowid) {
+        values.emplace_back(*lastrowid);
+      } else {
+        complete = false;
+      }
+    }
+    if (complete && !names.empty()) {
+      result.set_inserted_primary_key(
+          Row(std::make_shared<RowMetadata>(std::move(names)), std::move(values)));
+    }
+  }
+  return result;
+}
+
+Result Connection::execute(const Executable& statement, const std::vector<Params>& param_sets) {
+  if (param_sets.empty()) {
+    throw ArgumentError("executemany needs at least one parameter set");
+  }
+  if (param_sets.size() == 1) return execute(statement, param_sets.front());
+  ConnectionState& s = *state_;
+  s.ensure_usable();
+  detail::EngineImpl& engine = *s.engine;
+  const Dialect& dialect = engine.dialect();
+  const detail::StatementState& st = statement.state();
+  std::vector<std::string> keys = detail::keys_of(param_sets.front());
+  std::shared_ptr<const Compiled> compiled = detail::compile(st, dialect, keys);
+
+  s.autobegin();
+  bool insert_many = compiled->kind == StatementKind::kInsert &&
+                     !compiled->insert_columns.empty() && !compiled->emulated_returning &&
+                     (compiled->returns_rows || dialect.prefer_multirow_insert());
+  if (insert_many) {
+    // "insertmanyvalues": pages of multi-row INSERT ... VALUES (...), (...) [RETURNING].
+    const auto& insert_state = static_cast<const detail::InsertState&>(st);
+    const std::size_t columns = compiled->insert_columns.size();
+    std::size_t page = std::max<std::size_t>(
+        1, std::min(dialect.insertmanyvalues_page_size(),
+                    dialect.max_bind_parameters() / std::max<std::size_t>(columns, 1)));
+    std::shared_ptr<const RowMetadata> metadata;
+    std::vector<Row> returned;
+    std::int64_t total = 0;
+    std::vector<Value>& values = s.bind_buffer;
+    for (std::size_t begin = 0; begin < param_sets.size(); begin += page) {
+      std::size_t count = std::min(page, param_sets.size() - begin);
+      std::shared_ptr<const Compiled> batch =
+          detail::compile_insert_many(insert_state, dialect, compiled->insert_columns, count);
+      values.clear();
+      values.reserve(batch->binds.size());
+      for (std::size_t r = 0; r < count; ++r) {
+        const Params& row = param_sets[begin + r];
+        for (std::size_t c = 0; c < columns; ++c) {
+          const detail::BindSlot& slot = batch->binds[r * columns + c];
+          auto it = std::find_if(row.begin(), row.end(),
+                                 [&](const Param& p) { return p.name == slot.key; });
+          if (it != row.end()) {
+            values.push_back(it->value);
+          } else if (slot.literal) {
+            values.push_back(*slot.literal);
+          } else {
+            throw ArgumentError(fmt::format(
+                "parameter set {} has no value for '{}' (every set of an executemany INSERT "
+                "must have the keys of the first)",
+                begin + r, slot.key));
+          }
+        }
+      }
+      if (engine.echo()) {
+        engine.log(batch->sql);
+        engine.log(fmt::format("[insertmanyvalues batch {} of {} rows; parameters: {}]",
+                               begin / page + 1, count, render_values(values)));
+      }
+      auto cursor = s.guard([&] { return s.entry->conn->execute(batch->sql, values); });
+      if (batch->returns_rows) {
+        if (!metadata) metadata = std::make_shared<RowMetadata>(cursor->column_names());
+        std::vector<Value> buffer;
+        while (s.guard([&] { return cursor->fetch(buffer); })) returned.emplace_back(metadata, buffer);
+      }
+      std::int64_t n = cursor->rowcount();
+      total += n > 0 ? n : static_cast<std::int64_t>(count);
+      cursor->close();
+    }
+    if (metadata) return Result(metadata, std::move(returned), total);
+    return Result(std::make_shared<RowMetadata>(std::vector<std::string>{}), {}, total);
+  }
+
+  if (compiled->returns_rows) {
+    throw CompileError(
+        "executemany with RETURNING is supported for INSERT only; execute the statement once "
+        "per parameter set instead");
+  }
+  std::vector<std::vector<Value>> rows;
+  rows.reserve(param_sets.size());
+  for (const Params& params : param_sets) {
+    rows.emplace_back();
+    detail::bind_parameters(*compiled, params, rows.back());
+  }
+  if (engine.echo()) {
+    engine.log(compiled->sql);
+    engine.log(fmt::format("[executemany: {} parameter sets; first: {}]", rows.size(),
+                           render_values(rows.front())));
+  }
+  std::int64_t total = s.guard([&] { return s.entry->conn->execute_many(compiled->sql, rows); });
+  return Result(std::make_shared<RowMetadata>(std::vector<std::string>{}), {}, total);
+}
+
+Result Connection::exec_driver_sql(const std::string& sql, const std::vector<Value>& params) {
+  ConnectionState& s = *state_;
+  s.ensure_usable();
+  s.autobegin();
+  if (s.engine->echo()) {
+    s.engine->log(sql);
+    if (!params.empty()) s.engine->log("[parameters: " + render_values(params) + "]");
+  }
+  driver::ExecuteOptions options{.stream_results = s.execution_options.stream_results};
+  auto cursor = s.guard([&] { return s.entry->conn->execute(sql, params, options); });
+  std::int64_t rowcount = cursor->rowcount();
+  auto lastrowid = cursor->lastrowid();
+  if (cursor->column_names().empty()) cursor->close();
+  Result result(std::move(cursor), rowcount);
+  result.set_lastrowid(lastrowid);
+  return result;
+}
+
+void Connection::commit() { state_->commit(); }
+void Connection::rollback() { state_->rollback(); }
+
+Transaction Connection::begin() {
+  ConnectionState& s = *state_;
+  s.ensure_usable();
+  if (s.entry->in_transaction) {
+    throw InvalidRequestError(
+        "a transaction is already begun on this Connection (it autobegins on execute); commit() "
+        "or rollback() it first, or use begin_nested() for a savepoint");
+  }
+  s.autobegin();
+  s.explicit_begin = true;
+  return Transaction(&s, "", s.tx_generation);
+}
+
+Transaction Connection::begin_nested() {
+  ConnectionState& s = *state_;
+  s.ensure_usable();
+  s.autobegin();
+  std::string name = "sa_savepoint_" + std::to_string(++s.savepoint_counter);
+  s.engine->log("SAVEPOINT " + name);
+  s.guard([&] { s.entry->conn->savepoint(name); });
+  s.savepoints.push_back(name);
+  return Transaction(&s, name, s.tx_generation);
+}
+
+bool Connection::in_transaction() const noexcept {
+  return state_ && state_->entry && state_->entry->in_transaction;
+}
+bool Connection::in_nested_transaction() const noexcept {
+  return in_transaction() && !state_->savepoints.empty();
+}
+
+void Connection::close() {
+  if (state_) state_->close();
+}
+bool Connection::closed() const noexcept { return !state_ || !state_->entry; }
+
+void Connection::invalidate() {
+  if (!state_ || !state_->entry) return;
+  state_->invalidated = true;
+  state_->entry->in_transaction = false;
+  state_->savepoints.clear();
+}
+bool Connection::invalidated() const noexcept { return state_ && state_->invalidated; }
+
+// ---- Engine -------------------------------------------------------------------------------------
+
+Connection Engine::connect() const {
+  auto state = std::make_unique<detail::ConnectionState>();
+  state->engine = impl_;
+  state->entry = impl_->pool().checkout();
+  return Connection(std::move(state));
+}
+
+void Engine::dispose() const { impl_->pool().dispose(); }
+PoolStatus Engine::pool_status() const { return impl_->pool().status(); }
+const Dialect& Engine::dialect() const { return impl_->dialect(); }
+const URL& Engine::url() const { return impl_->url(); }
+const EngineOptions& Engine::options() const { return impl_->options(); }
+
+Engine create_engine(std::string_view url_text, EngineOptions options) {
+  URL url = URL::parse(url_text);
+  std::shared_ptr<Dialect> dialect = make_dialect(url.drivername);
+  dialect->validate_url(url);
+  if (options.pool_timeout.count() < 0) throw ArgumentError("pool_timeout must not be negative");
+  return Engine(std::make_shared<detail::EngineImpl>(std::move(url), std::move(dialect),
+                                                     std::move(options)));
+}
+
+}  // namespace athanor

@@ -1,0 +1,207 @@
+// Athanor Core (engine layer): Result and Row.
+#include "athanor/core/result.hpp"
+
+#include <fmt/format.h>
+
+#include "athanor/core/driver.hpp"
+
+namespace athanor {
+
+// ---- RowMetadata --------------------------------------------------------------------------------
+
+std::optional<std::size_t> RowMetadata::find(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::size_t RowMetadata::index_of(std::string_view name) const {
+  if (auto i = find(name)) return *i;
+  throw ArgumentError(fmt::format("no column named '{}' in this result (columns: {})", name,
+                                  fmt::join(names_, ", ")));
+}
+
+// ---- Row ----------------------------------------------------------------------------------------
+
+const Value& Row::operator[](std::size_t index) const {
+  if (index >= values_.size()) {
+    throw ArgumentError(fmt::format("column index {} is out of range: the row has {} columns",
+                                    index, values_.size()));
+  }
+  return values_[index];
+}
+
+const Value& Row::operator[](std::string_view name) const { return values_[index_of(name)]; }
+
+const std::vector<std::string>& Row::keys() const {
+  static const std::vector<std::string> kNone;
+  return metadata_ ? metadata_->names() : kNone;
+}
+
+std::size_t Row::index_of(std::string_view name) const {
+  if (!metadata_) throw ArgumentError(fmt::format("no column named '{}': the row is empty", name));
+  return metadata_->index_of(name);
+}
+
+std::string Row::column_context(std::size_t index) const {
+  if (metadata_ && index < metadata_->names().size()) {
+    return fmt::format("column '{}'", metadata_->names()[index]);
+  }
+  return fmt::format("column {}", index);
+}
+
+void Row::check_field_count(std::size_t fields) const {
+  if (fields != values_.size()) {
+    throw ArgumentError(fmt::format(
+        "cannot read a row of {} columns into an aggregate of {} fields", values_.size(), fields));
+  }
+}
+
+nlohmann::json to_json(const Value& value) {
+  return std::visit(
+      [](const auto& v) -> nlohmann::json {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, Null>) {
+          return nullptr;
+        } else if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::int64_t> ||
+                             std::is_same_v<T, double> || std::is_same_v<T, std::string>) {
+          return v;
+        } else if constexpr (std::is_same_v<T, Bytes>) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          std::string hex;
+          hex.reserve(v.size() * 2);
+          for (std::byte b : v) {
+            hex += kHex[std::to_integer<unsigned>(b) >> 4];
+            hex += kHex[std::to_integer<unsigned>(b) & 15];
+          }
+          return hex;
+        } else if constexpr (std::is_same_v<T, Decimal>) {
+          return v.text;
+        } else if constexpr (std::is_same_v<T, std::chrono::sys_days>) {
+          return format_date(v);
+        } else if constexpr (std::is_same_v<T, Timestamp>) {
+          return format_timestamp(v, true);
+        } else if constexpr (std::is_same_v<T, LocalTimestamp>) {
+          return format_local_timestamp(v);
+        } else if constexpr (std::is_same_v<T, TimeOfDay>) {
+          return format_time(v);
+        } else if constexpr (std::is_same_v<T, UuidValue>) {
+          return v.to_string();
+        } else {
+          return v.document;
+        }
+      },
+      value);
+}
+
+nlohmann::json Row::to_json() const {
+  nlohmann::json out = nlohmann::json::object();
+  const auto& names = keys();
+  for (std::size_t i = 0; i < values_.size(); ++i) {
+    out[i < names.size() ? names[i] : std::to_string(i)] = athanor::to_json(values_[i]);
+  }
+  return out;
+}
+
+// ---- Result -------------------------------------------------------------------------------------
+
+Result::Result() : metadata_(std::make_shared<RowMetadata>(std::vector<std::string>{})) {}
+
+Result::Result(std::unique_ptr<driver::Cursor> cursor, std::int64_t rowcount)
+    : cursor_(std::move(cursor)), rowcount_(rowcount) {
+  metadata_ = std::make_shared<RowMetadata>(cursor_ ? cursor_->column_names()
+                                                    : std::vector<std::string>{});
+}
+
+Result::Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
+               std::int64_t rowcount)
+    : metadata_(std::move(metadata)),
+      buffered_(std::move(rows)),
+      buffered_mode_(true),
+      rowcount_(rowcount) {}
+
+Result::Result(Result&&) noexcept = default;
+Result& Result::operator=(Result&&) noexcept = default;
+Result::~Result() = default;
+
+const std::vector<std::string>& Result::keys() const { return metadata_->names(); }
+bool Result::returns_rows() const noexcept { return !metadata_->names().empty(); }
+
+bool Result::fetch_into(Row& row) {
+  if (buffered_mode_) {
+    if (buffered_pos_ >= buffered_.size()) return false;
+    row = buffered_[buffered_pos_++];
+    return true;
+  }
+  if (!cursor_) return false;
+  if (row.metadata() != metadata_) row = Row(metadata_, {});
+  if (!cursor_->fetch(row.mutable_values())) {
+    cursor_->close();
+    cursor_.reset();
+    return false;
+  }
+  return true;
+}
+
+std::optional<Row> Result::fetchone() {
+  Row row;
+  if (!fetch_into(row)) return std::nullopt;
+  return row;
+}
+
+std::vector<Row> Result::fetchmany(std::size_t n) {
+  std::vector<Row> out;
+  Row row;
+  while (out.size() < n && fetch_into(row)) out.push_back(row);
+  return out;
+}
+
+std::vector<Row> Result::all() {
+  std::vector<Row> out;
+  Row row;
+  while (fetch_into(row)) out.push_back(row);
+  return out;
+}
+
+std::optional<Row> Result::first() {
+  std::optional<Row> row = fetchone();
+  close();
+  return row;
+}
+
+Row Result::one() {
+  std::optional<Row> row = fetchone();
+  if (!row) {
+    close();
+    throw NoResultFound("one(): no row was found when one was required");
+  }
+  if (fetchone()) {
+    close();
+    throw MultipleResultsFound("one(): multiple rows were found when exactly one was required");
+  }
+  close();
+  return *row;
+}
+
+std::optional<Row> Result::one_or_none() {
+  std::optional<Row> row = fetchone();
+  if (row && fetchone()) {
+    close();
+    throw MultipleResultsFound("one_or_none(): multiple rows were found when one or none was "
+                               "required");
+  }
+  close();
+  return row;
+}
+
+void Result::close() {
+  if (cursor_) {
+    cursor_->close();
+    cursor_.reset();
+  }
+  buffered_.clear();
+  buffered_pos_ = 0;
+}
+
+}  // namespace athanor

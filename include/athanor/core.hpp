@@ -1,0 +1,13 @@
+// Athanor Core: the whole Core API in one include.
+#pragma once
+
+#include "athanor/core/dialect.hpp"
+#include "athanor/core/engine.hpp"
+#include "athanor/core/error.hpp"
+#include "athanor/core/reflection.hpp"
+#include "athanor/core/result.hpp"
+#include "athanor/core/schema.hpp"
+#include "athanor/core/sql.hpp"
+#include "athanor/core/types.hpp"
+#include "athanor/core/url.hpp"
+#include "athanor/core/value.hpp"

@@ -1,0 +1,170 @@
+// Athanor Core: Engine, Connection and Transaction (SQLAlchemy 2.0 semantics).
+//
+// An Engine owns a connection pool and a dialect; it is cheap to copy (shared) and thread-safe.
+// A Connection is checked out of the pool by Engine::connect() and returned when closed or
+// destroyed; it is used by one thread at a time.
+//
+// Connection states:
+//   idle --execute()--> in transaction (autobegin) --commit()/rollback()--> idle
+//   idle --begin()--> in transaction (explicit Transaction) --Transaction::commit/rollback--> idle
+//   in transaction --begin_nested()--> savepoint (nested Transaction), any depth
+//   any --close()/destructor--> closed: an open transaction is rolled back, the driver connection
+//        goes back to the pool (or is discarded when it was invalidated)
+// A Transaction object that is destroyed while still active rolls back.
+// A DBAPIError with connection_invalidated() leaves the Connection invalidated: further use
+// raises InvalidRequestError until rollback()/close(); the pool replaces the driver connection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "athanor/core/result.hpp"
+#include "athanor/core/sql.hpp"
+#include "athanor/core/url.hpp"
+
+namespace athanor {
+
+class Dialect;
+class Connection;
+
+namespace driver {
+class Connection;
+}
+namespace detail {
+class EngineImpl;
+struct ConnectionState;
+}  // namespace detail
+
+struct EngineOptions {
+  // Log every statement and its parameters (to echo_callback, or stderr when it is empty).
+  bool echo = false;
+  std::function<void(std::string_view line)> echo_callback;
+  int pool_size = 5;
+  int max_overflow = 10;
+  std::chrono::milliseconds pool_timeout{30'000};
+  // Test each connection with a round trip at checkout and replace it when dead.
+  bool pool_pre_ping = false;
+  // Replace connections older than this at checkout; zero or negative: never.
+  std::chrono::seconds pool_recycle{-1};
+};
+
+struct PoolStatus {
+  int size = 0;         // configured pool_size
+  int checked_out = 0;  // connections in use
+  int idle = 0;         // connections waiting in the pool
+  int overflow = 0;     // connections beyond pool_size currently open
+};
+
+class Transaction {
+ public:
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  ~Transaction();  // rolls back when still active
+
+  void commit();    // REQUIRES: is_active(); savepoints are released
+  void rollback();  // no-op when no longer active
+  bool is_active() const noexcept;
+  bool is_nested() const noexcept { return savepoint_.size() > 0; }
+
+ private:
+  friend class Connection;
+  Transaction(detail::ConnectionState* state, std::string savepoint, std::uint64_t generation);
+  detail::ConnectionState* state_;  // owned by the Connection; stable across Connection moves
+  std::string savepoint_;  // empty: the root transaction
+  std::uint64_t generation_;
+  bool active_ = true;
+};
+
+struct ExecutionOptions {
+  bool stream_results = false;  // see driver::ExecuteOptions
+};
+
+class Connection {
+ public:
+  Connection(Connection&&) noexcept;
+  Connection& operator=(Connection&&) noexcept;
+  Connection(const Connection&) = delete;
+  ~Connection();
+
+  // Executes a statement; named parameters fill bindparam()s and text() parameters, and give the
+  // columns of an insert()/update() without values(). Autobegins a transaction.
+  Result execute(const Executable& statement, const Params& params = {});
+  // executemany: one statement, many parameter sets, batched. RETURNING rows of all batches are
+  // returned in order.
+  Result execute(const Executable& statement, const std::vector<Params>& param_sets);
+  // Raw SQL in the driver's paramstyle with positional parameters.
+  Result exec_driver_sql(const std::string& sql, const std::vector<Value>& params = {});
+
+  void commit();    // commits the autobegun or explicit transaction, if any
+  void rollback();  // rolls it back, if any; also clears an invalidated state
+  Transaction begin();         // InvalidRequestError if a transaction is already in progress
+  Transaction begin_nested();  // SAVEPOINT; autobegins the outer transaction when needed
+  bool in_transaction() const noexcept;
+  bool in_nested_transaction() const noexcept;
+
+  void set_execution_options(ExecutionOptions options);
+  void close();  // idempotent
+  bool closed() const noexcept;
+  // Discards the driver connection (not returned to the pool); the Connection is unusable.
+  void invalidate();
+  bool invalidated() const noexcept;
+
+  const Dialect& dialect() const;
+  // The underlying driver connection. REQUIRES: not closed.
+  driver::Connection& driver_connection();
+
+ private:
+  friend class Engine;
+  friend class Transaction;
+  explicit Connection(std::unique_ptr<detail::ConnectionState> state);
+  std::unique_ptr<detail::ConnectionState> state_;
+};
+
+class Engine {
+ public:
+  explicit Engine(std::shared_ptr<detail::EngineImpl> impl) : impl_(std::move(impl)) {}
+
+  // Checks a connection out of the pool. Throws PoolTimeoutError when none frees up within
+  // pool_timeout, OperationalError when a new connection cannot be opened.
+  Connection connect() const;
+
+  // Runs fn(Connection&) in a transaction: commits when fn returns, rolls back and rethrows
+  // when it throws. Returns what fn returns.
+  template <class F>
+  decltype(auto) begin(F&& fn) const {
+    Connection conn = connect();
+    Transaction tx = conn.begin();
+    if constexpr (std::is_void_v<std::invoke_result_t<F, Connection&>>) {
+      std::forward<F>(fn)(conn);
+      tx.commit();
+    } else {
+      auto result = std::forward<F>(fn)(conn);
+      tx.commit();
+      return result;
+    }
+  }
+
+  // Closes all idle pooled connections; checked-out ones are discarded when returned.
+  void dispose() const;
+  PoolStatus pool_status() const;
+  const Dialect& dialect() const;
+  const URL& url() const;
+  const EngineOptions& options() const;
+  const std::shared_ptr<detail::EngineImpl>& impl() const noexcept { return impl_; }
+
+ private:
+  std::shared_ptr<detail::EngineImpl> impl_;
+};
+
+// Parses `url`, picks the dialect and builds an Engine with its pool. No connection is opened
+// until first use. Throws ArgumentError for a malformed URL, an unknown backend or bad options.
+Engine create_engine(std::string_view url, EngineOptions options = {});
+
+}  // namespace athanor

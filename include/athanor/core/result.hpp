@@ -1,0 +1,206 @@
+// Athanor Core: results of executing a statement (SQLAlchemy's Result and Row).
+//
+// A Result streams rows from its driver cursor as it is iterated; nothing is materialized unless
+// asked for (all(), scalars(), as()). A Result reads from the Connection that produced it: it must
+// not outlive that Connection, and executing another statement on the Connection closes it.
+// Typed access converts with value_from<T> and raises ArgumentError naming the column and both
+// types when the value cannot be read as T.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/pfr/core.hpp>
+#include <nlohmann/json.hpp>
+
+#include "athanor/core/error.hpp"
+#include "athanor/core/value.hpp"
+
+namespace athanor {
+
+namespace driver {
+class Cursor;
+}
+
+// Column names of a result, shared by all its rows.
+class RowMetadata {
+ public:
+  explicit RowMetadata(std::vector<std::string> names) : names_(std::move(names)) {}
+  const std::vector<std::string>& names() const noexcept { return names_; }
+  std::optional<std::size_t> find(std::string_view name) const noexcept;
+  std::size_t index_of(std::string_view name) const;  // throws ArgumentError for unknown names
+
+ private:
+  std::vector<std::string> names_;
+};
+
+class Row {
+ public:
+  Row() = default;
+  Row(std::shared_ptr<const RowMetadata> metadata, std::vector<Value> values)
+      : metadata_(std::move(metadata)), values_(std::move(values)) {}
+
+  std::size_t size() const noexcept { return values_.size(); }
+  const Value& operator[](std::size_t index) const;       // throws ArgumentError when out of range
+  const Value& operator[](std::string_view name) const;   // throws ArgumentError when unknown
+  const std::vector<Value>& values() const noexcept { return values_; }
+  const std::vector<std::string>& keys() const;
+
+  template <class T>
+    requires FromValue<T>
+  T get(std::size_t index) const {
+    return value_from<T>((*this)[index], column_context(index));
+  }
+  template <class T>
+    requires FromValue<T>
+  T get(std::string_view name) const {
+    return get<T>(index_of(name));
+  }
+
+  // The row as an aggregate, field i taking column i (Boost.PFR). The column count must match.
+  template <class T>
+  T as() const {
+    constexpr std::size_t kFields = boost::pfr::tuple_size_v<T>;
+    check_field_count(kFields);
+    T out{};
+    std::size_t i = 0;
+    boost::pfr::for_each_field(out, [&](auto& field) {
+      field = get<std::remove_cvref_t<decltype(field)>>(i++);
+    });
+    return out;
+  }
+
+  // {"column": value, ...}; dates and times as ISO 8601 text, bytes as base64-free hex text,
+  // decimals as text, JSON inline.
+  nlohmann::json to_json() const;
+
+  // Internal: the value buffer refilled by Result iteration.
+  std::vector<Value>& mutable_values() noexcept { return values_; }
+  const std::shared_ptr<const RowMetadata>& metadata() const noexcept { return metadata_; }
+
+ private:
+  std::size_t index_of(std::string_view name) const;
+  std::string column_context(std::size_t index) const;
+  void check_field_count(std::size_t fields) const;
+
+  std::shared_ptr<const RowMetadata> metadata_;
+  std::vector<Value> values_;
+};
+
+nlohmann::json to_json(const Value& value);
+
+class Result {
+ public:
+  Result();
+  // A result streaming from `cursor`.
+  Result(std::unique_ptr<driver::Cursor> cursor, std::int64_t rowcount = -1);
+  // A result over rows already fetched.
+  Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
+         std::int64_t rowcount = -1);
+  Result(Result&&) noexcept;
+  Result& operator=(Result&&) noexcept;
+  ~Result();
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Row;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Row*;
+    using reference = const Row&;
+    iterator() = default;
+    explicit iterator(Result* result) : result_(result) { ++*this; }
+    const Row& operator*() const { return result_->current_; }
+    const Row* operator->() const { return &result_->current_; }
+    iterator& operator++() {
+      if (!result_->fetch_into(result_->current_)) result_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.result_ == b.result_; }
+
+   private:
+    Result* result_ = nullptr;
+  };
+  iterator begin() { return iterator(this); }
+  iterator end() { return iterator(); }
+
+  const std::vector<std::string>& keys() const;
+  bool returns_rows() const noexcept;
+
+  std::optional<Row> fetchone();
+  std::vector<Row> fetchmany(std::size_t n);
+  std::vector<Row> all();
+  // The first row (the rest are discarded), or nullopt.
+  std::optional<Row> first();
+  // Exactly one row: NoResultFound / MultipleResultsFound otherwise.
+  Row one();
+  std::optional<Row> one_or_none();
+
+  // First column of the first row. With T = std::optional<U>: nullopt when there is no row;
+  // otherwise NoResultFound when there is no row.
+  template <class T>
+    requires FromValue<T>
+  T scalar() {
+    std::optional<Row> row = first();
+    if (!row) {
+      if constexpr (is_optional_v<T>) {
+        return std::nullopt;
+      } else {
+        throw NoResultFound("scalar(): the statement returned no rows");
+      }
+    }
+    return row->template get<T>(0);
+  }
+  // First column of every row.
+  template <class T>
+    requires FromValue<T>
+  std::vector<T> scalars() {
+    std::vector<T> out;
+    Row row;
+    while (fetch_into(row)) out.push_back(row.template get<T>(0));
+    return out;
+  }
+  // Every row as aggregate T (see Row::as).
+  template <class T>
+  std::vector<T> as() {
+    std::vector<T> out;
+    Row row;
+    while (fetch_into(row)) out.push_back(row.template as<T>());
+    return out;
+  }
+
+  // Rows affected by INSERT/UPDATE/DELETE (summed over executemany); -1 when not applicable.
+  std::int64_t rowcount() const noexcept { return rowcount_; }
+  // The primary key generated by a single-row INSERT (from RETURNING or last-insert-id).
+  const std::optional<Row>& inserted_primary_key() const noexcept { return inserted_primary_key_; }
+  void set_inserted_primary_key(Row key) { inserted_primary_key_ = std::move(key); }
+  std::optional<std::int64_t> lastrowid() const noexcept { return lastrowid_; }
+  void set_lastrowid(std::optional<std::int64_t> id) { lastrowid_ = id; }
+
+  // Releases the cursor; further fetches return nothing.
+  void close();
+
+  // Reads the next row into `row` (reusing its buffers). False when exhausted.
+  bool fetch_into(Row& row);
+
+ private:
+  std::unique_ptr<driver::Cursor> cursor_;
+  std::shared_ptr<const RowMetadata> metadata_;
+  std::vector<Row> buffered_;
+  std::size_t buffered_pos_ = 0;
+  bool buffered_mode_ = false;
+  Row current_;
+  std::int64_t rowcount_ = -1;
+  std::optional<std::int64_t> lastrowid_;
+  std::optional<Row> inserted_primary_key_;
+};
+
+}  // namespace athanor

@@ -1,0 +1,311 @@
+// Athanor Core: the SQL expression language (SQLAlchemy Core's `select`, `insert`, `update`,
+// `delete`, `text`, column expressions, functions).
+//
+// Expressions and statements are immutable values that share their tree (cheap to copy). Every
+// builder method returns a new statement; the original is unchanged. Every Value put into an
+// expression becomes a bound parameter; nothing is spliced into SQL text. A statement caches its
+// compiled form per dialect, so executing the same statement object again does not recompile.
+// Thread-safety: statements may be shared between threads once built.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "athanor/core/value.hpp"
+
+namespace athanor {
+
+class Column;
+class Table;
+class Dialect;
+
+namespace detail {
+struct Node;
+struct FromNode;
+struct StatementState;
+struct SelectState;
+}  // namespace detail
+
+// A named parameter value: {"email", "jan@sirus.ai"}.
+struct Param {
+  template <ToValue T>
+  Param(std::string param_name, T&& param_value)  // NOLINT(google-explicit-constructor)
+      : name(std::move(param_name)), value(to_value(std::forward<T>(param_value))) {}
+  std::string name;
+  Value value;
+};
+using Params = std::vector<Param>;
+
+class Select;
+
+// A SQL expression: a column, a bound value, an operator applied to expressions, a function call,
+// a label, a subquery. Comparison operators build expressions, they do not compare.
+class ColumnElement {
+ public:
+  explicit ColumnElement(std::shared_ptr<const detail::Node> node) : node_(std::move(node)) {}
+  ColumnElement(const Column& column);  // NOLINT(google-explicit-constructor)
+
+  ColumnElement label(std::string name) const;
+  ColumnElement asc() const;
+  ColumnElement desc() const;
+  ColumnElement is_null() const;
+  ColumnElement is_not_null() const;
+  ColumnElement in_(std::vector<Value> values) const;
+  ColumnElement in_(const Select& subquery) const;
+  ColumnElement not_in(std::vector<Value> values) const;
+  ColumnElement not_in(const Select& subquery) const;
+  ColumnElement like(std::string pattern) const;
+  ColumnElement not_like(std::string pattern) const;
+  // Case-insensitive LIKE: native ILIKE on PostgreSQL, lower(x) LIKE lower(y) elsewhere.
+  ColumnElement ilike(std::string pattern) const;
+  ColumnElement not_ilike(std::string pattern) const;
+  ColumnElement between(Value low, Value high) const;
+  ColumnElement is_distinct_from(const ColumnElement& other) const;
+  // Explicit operator, e.g. op("||").
+  ColumnElement op(std::string_view sql_operator, const ColumnElement& other) const;
+
+  template <class T>
+    requires ToValue<T>
+  ColumnElement in_(std::initializer_list<T> values) const {
+    std::vector<Value> converted;
+    for (const auto& v : values) converted.push_back(to_value(v));
+    return in_(std::move(converted));
+  }
+
+  const detail::Node& node() const noexcept { return *node_; }
+  const std::shared_ptr<const detail::Node>& node_ptr() const noexcept { return node_; }
+
+ private:
+  std::shared_ptr<const detail::Node> node_;
+};
+
+// A literal value as a bound parameter (named after the column it is compared with, or "param").
+ColumnElement literal(Value value);
+// A named parameter whose value is given at execution time: execute(stmt, {{"id", 7}}).
+ColumnElement bindparam(std::string name);
+// SQL NULL / TRUE / FALSE keywords.
+ColumnElement null();
+ColumnElement true_();
+ColumnElement false_();
+// A SQL fragment used as an expression, e.g. literal_column("CURRENT_DATE"). Not escaped:
+// never pass user input.
+ColumnElement literal_column(std::string sql);
+
+ColumnElement and_(std::vector<ColumnElement> clauses);
+ColumnElement or_(std::vector<ColumnElement> clauses);
+ColumnElement not_(const ColumnElement& clause);
+ColumnElement exists(const Select& subquery);
+ColumnElement cast(const ColumnElement& expr, std::string sql_type);
+
+ColumnElement operator&&(const ColumnElement& a, const ColumnElement& b);
+ColumnElement operator||(const ColumnElement& a, const ColumnElement& b);
+ColumnElement operator!(const ColumnElement& a);
+
+ColumnElement binary(const ColumnElement& a, std::string_view op, const ColumnElement& b);
+ColumnElement negate(const ColumnElement& a);
+
+// Comparison and arithmetic against expressions and against values (the value is bound).
+#define ATHANOR_DETAIL_BINARY_OPERATOR(OP, SQL)                                   \
+  inline ColumnElement operator OP(const ColumnElement& a, const ColumnElement& b) { \
+    return binary(a, SQL, b);                                                      \
+  }                                                                                \
+  template <ToValue T>                                                             \
+  ColumnElement operator OP(const ColumnElement& a, T&& b) {                       \
+    return binary(a, SQL, literal(to_value(std::forward<T>(b))));                  \
+  }                                                                                \
+  template <ToValue T>                                                             \
+  ColumnElement operator OP(T&& a, const ColumnElement& b) {                       \
+    return binary(literal(to_value(std::forward<T>(a))), SQL, b);                  \
+  }
+ATHANOR_DETAIL_BINARY_OPERATOR(==, "=")
+ATHANOR_DETAIL_BINARY_OPERATOR(!=, "!=")
+ATHANOR_DETAIL_BINARY_OPERATOR(<, "<")
+ATHANOR_DETAIL_BINARY_OPERATOR(<=, "<=")
+ATHANOR_DETAIL_BINARY_OPERATOR(>, ">")
+ATHANOR_DETAIL_BINARY_OPERATOR(>=, ">=")
+ATHANOR_DETAIL_BINARY_OPERATOR(+, "+")
+ATHANOR_DETAIL_BINARY_OPERATOR(-, "-")
+ATHANOR_DETAIL_BINARY_OPERATOR(*, "*")
+ATHANOR_DETAIL_BINARY_OPERATOR(/, "/")
+ATHANOR_DETAIL_BINARY_OPERATOR(%, "%")
+#undef ATHANOR_DETAIL_BINARY_OPERATOR
+inline ColumnElement operator-(const ColumnElement& a) { return negate(a); }
+
+// SQL functions: func::count(), func::count(expr), func::sum(expr), func::call("name", {args}).
+namespace func {
+ColumnElement call(std::string name, std::vector<ColumnElement> args);
+ColumnElement count();  // count(*)
+ColumnElement count(const ColumnElement& expr);
+ColumnElement sum(const ColumnElement& expr);
+ColumnElement min(const ColumnElement& expr);
+ColumnElement max(const ColumnElement& expr);
+ColumnElement avg(const ColumnElement& expr);
+ColumnElement lower(const ColumnElement& expr);
+ColumnElement upper(const ColumnElement& expr);
+ColumnElement length(const ColumnElement& expr);
+ColumnElement abs(const ColumnElement& expr);
+ColumnElement coalesce(std::vector<ColumnElement> args);
+ColumnElement now();  // CURRENT_TIMESTAMP
+}  // namespace func
+
+ColumnElement asc(const ColumnElement& e);
+ColumnElement desc(const ColumnElement& e);
+
+// ---- FROM items --------------------------------------------------------------------------------
+
+class Join;
+
+// A table, join or aliased subquery in a FROM clause.
+class FromClause {
+ public:
+  explicit FromClause(std::shared_ptr<const detail::FromNode> node) : node_(std::move(node)) {}
+  const detail::FromNode& node() const noexcept { return *node_; }
+  const std::shared_ptr<const detail::FromNode>& node_ptr() const noexcept { return node_; }
+
+  // Joins `right`; without an ON clause the condition is derived from the single foreign key
+  // between the two (ArgumentError when there is none or more than one).
+  Join join(const FromClause& right, std::optional<ColumnElement> on = std::nullopt) const;
+  Join outerjoin(const FromClause& right, std::optional<ColumnElement> on = std::nullopt) const;
+
+ protected:
+  std::shared_ptr<const detail::FromNode> node_;
+};
+
+class Join : public FromClause {
+ public:
+  using FromClause::FromClause;
+};
+
+// select(...).subquery("name"): usable as a FROM item; its columns via c("name").
+class Subquery : public FromClause {
+ public:
+  using FromClause::FromClause;
+  ColumnElement c(std::string_view name) const;  // throws ArgumentError for an unknown column
+};
+
+// ---- statements --------------------------------------------------------------------------------
+
+// Anything Connection::execute accepts.
+class Executable {
+ public:
+  explicit Executable(std::shared_ptr<const detail::StatementState> state)
+      : state_(std::move(state)) {}
+  const detail::StatementState& state() const noexcept { return *state_; }
+  const std::shared_ptr<const detail::StatementState>& state_ptr() const noexcept {
+    return state_;
+  }
+
+ protected:
+  std::shared_ptr<const detail::StatementState> state_;
+};
+
+// One item of a select list: a column expression or a whole table (all its columns).
+class SelectItem {
+ public:
+  SelectItem(const ColumnElement& e) : expr_(e) {}  // NOLINT(google-explicit-constructor)
+  SelectItem(const Column& c);                      // NOLINT(google-explicit-constructor)
+  SelectItem(const Table& t) : table_(&t) {}       // NOLINT(google-explicit-constructor)
+  SelectItem(const Subquery& s) : from_(s) {}       // NOLINT(google-explicit-constructor)
+  const std::optional<ColumnElement>& expr() const noexcept { return expr_; }
+  const Table* table() const noexcept { return table_; }
+  const std::optional<FromClause>& from() const noexcept { return from_; }
+
+ private:
+  std::optional<ColumnElement> expr_;
+  const Table* table_ = nullptr;
+  std::optional<FromClause> from_;
+};
+
+class Select : public Executable {
+ public:
+  using Executable::Executable;
+
+  Select where(const ColumnElement& condition) const;  // repeated calls are ANDed
+  Select having(const ColumnElement& condition) const;
+  Select select_from(const FromClause& from) const;
+  // Joins from the leftmost FROM item (SQLAlchemy's Select.join).
+  Select join(const FromClause& right, std::optional<ColumnElement> on = std::nullopt) const;
+  Select outerjoin(const FromClause& right, std::optional<ColumnElement> on = std::nullopt) const;
+  Select group_by(std::vector<ColumnElement> columns) const;
+  Select order_by(std::vector<ColumnElement> columns) const;
+  template <class... E>
+  Select group_by(const ColumnElement& first, const E&... rest) const {
+    return group_by(std::vector<ColumnElement>{first, ColumnElement(rest)...});
+  }
+  template <class... E>
+  Select order_by(const ColumnElement& first, const E&... rest) const {
+    return order_by(std::vector<ColumnElement>{first, ColumnElement(rest)...});
+  }
+  Select limit(std::int64_t n) const;
+  Select offset(std::int64_t n) const;
+  Select distinct() const;
+  Select add_columns(std::vector<SelectItem> items) const;
+  Select with_for_update() const;
+
+  Subquery subquery(std::string name) const;
+  ColumnElement scalar_subquery() const;
+  ColumnElement exists() const;
+};
+
+Select select(std::vector<SelectItem> items);
+template <class... T>
+Select select(const SelectItem& first, const T&... rest) {
+  return select(std::vector<SelectItem>{first, SelectItem(rest)...});
+}
+
+class Insert : public Executable {
+ public:
+  using Executable::Executable;
+  // One row; the keys are column names (ArgumentError for an unknown column).
+  Insert values(Params row) const;
+  // Several rows in one multi-row INSERT.
+  Insert values(std::vector<Params> rows) const;
+  // RETURNING (emulated on backends without it only for the autoincrement key; CompileError for
+  // anything else there).
+  Insert returning(std::vector<ColumnElement> columns) const;
+  template <class... E>
+  Insert returning(const ColumnElement& first, const E&... rest) const {
+    return returning(std::vector<ColumnElement>{first, ColumnElement(rest)...});
+  }
+};
+Insert insert(const Table& table);
+
+class Update : public Executable {
+ public:
+  using Executable::Executable;
+  Update where(const ColumnElement& condition) const;
+  Update values(Params values) const;  // column name -> value
+  // column name -> expression (e.g. {"count", t.c("count") + 1})
+  Update values(std::vector<std::pair<std::string, ColumnElement>> values) const;
+  Update returning(std::vector<ColumnElement> columns) const;
+};
+Update update(const Table& table);
+
+class Delete : public Executable {
+ public:
+  using Executable::Executable;
+  Delete where(const ColumnElement& condition) const;
+  Delete returning(std::vector<ColumnElement> columns) const;
+};
+Delete delete_(const Table& table);
+
+// Raw SQL with ":name" parameters (":" may be escaped as "\:"), e.g.
+// text("SELECT * FROM users WHERE id = :id"), executed with {{"id", 7}}.
+class TextClause : public Executable {
+ public:
+  using Executable::Executable;
+};
+TextClause text(std::string sql);
+
+// The statement compiled for `dialect`, bound parameters shown as the dialect's placeholders.
+std::string to_string(const Executable& statement, const Dialect& dialect);
+// Same, for a dialect by name ("sqlite", "postgresql", "mysql", "mariadb").
+std::string to_string(const Executable& statement, std::string_view dialect_name);
+
+}  // namespace athanor
