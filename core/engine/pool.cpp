@@ -17,7 +17,7 @@ Pool::Pool(std::shared_ptr<Dialect> dialect, URL url, const EngineOptions& optio
       timeout_(options.pool_timeout),
       pre_ping_(options.pool_pre_ping),
       recycle_(options.pool_recycle),
-      static_(url_.is_sqlite_memory()) {
+      static_(dialect_->shares_one_connection(url_)) {
   if (size_ < 1) throw ArgumentError("pool_size must be at least 1");
   if (max_overflow_ < 0) throw ArgumentError("max_overflow must not be negative");
 }

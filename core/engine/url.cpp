@@ -40,11 +40,13 @@ std::string percent_decode(std::string_view url, std::string_view text, std::str
   return out;
 }
 
-std::string percent_encode(std::string_view text) {
+// Escapes everything but unreserved characters and those in `keep`.
+std::string percent_encode(std::string_view text, std::string_view keep = {}) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
+        keep.find(static_cast<char>(c)) != std::string_view::npos) {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -120,17 +122,6 @@ URL URL::parse(std::string_view text) {
     rest = rest.substr(0, qmark);
   }
 
-  if (out.drivername == "sqlite") {
-    // sqlite:// and sqlite:///:memory: are in-memory; sqlite:///rel and sqlite:////abs are files.
-    if (rest.empty()) return out;
-    if (rest.front() != '/') {
-      fail(text, "SQLite URLs have no host: use sqlite:///relative.db or sqlite:////absolute.db");
-    }
-    std::string_view path = rest.substr(1);
-    if (!path.empty()) out.database = percent_decode(text, path, "database path");
-    return out;
-  }
-
   std::size_t slash = rest.find('/');
   std::string_view netloc = rest.substr(0, slash);
   if (slash != std::string_view::npos) {
@@ -190,8 +181,7 @@ std::string URL::render(bool hide_password) const {
   }
   if (host) out += host->find(':') != std::string::npos ? "[" + *host + "]" : *host;
   if (port) out += ":" + std::to_string(*port);
-  if (database || drivername == "sqlite") out += "/";
-  if (database) out += drivername == "sqlite" ? *database : percent_encode(*database);
+  if (database) out += "/" + percent_encode(*database, "/:");
   char sep = '?';
   for (const auto& [key, value] : query) {
     out += sep + percent_encode(key) + "=" + percent_encode(value);
@@ -200,10 +190,5 @@ std::string URL::render(bool hide_password) const {
   return out;
 }
 
-bool URL::is_sqlite_memory() const noexcept {
-  return drivername == "sqlite" &&
-         (!database || database->empty() || *database == ":memory:" ||
-          (query.count("mode") && query.at("mode") == "memory"));
-}
 
 }  // namespace athanor

@@ -38,6 +38,9 @@ class Dialect {
   virtual std::unique_ptr<driver::Connection> connect(const URL& url) const = 0;
   // Rejects URL query options the dialect does not know (ArgumentError naming the option).
   virtual void validate_url(const URL& url) const;
+  // True when every checkout must share one connection (SQLite :memory:, where each new
+  // connection would be a new, empty database); the pool then lends the same one to all.
+  virtual bool shares_one_connection(const URL& url) const { (void)url; return false; }
   // Called once with a fresh connection's server version, before the first statement.
   virtual void initialize(const std::string& server_version) { (void)server_version; }
 
@@ -56,6 +59,10 @@ class Dialect {
   virtual std::string limit_offset_clause(std::optional<std::int64_t> limit,
                                           std::optional<std::int64_t> offset) const;
   virtual bool supports_returning() const { return true; }
+  // RETURNING on UPDATE and DELETE, where a backend has it only for INSERT (MariaDB: no UPDATE
+  // ... RETURNING). Default: same as supports_returning().
+  virtual bool supports_update_returning() const { return supports_returning(); }
+  virtual bool supports_delete_returning() const { return supports_returning(); }
   virtual bool supports_native_ilike() const { return false; }
   virtual bool supports_for_update() const { return true; }
   // "a IS [NOT] DISTINCT FROM b" by default.
@@ -82,6 +89,9 @@ class Dialect {
   virtual bool inline_autoincrement_primary_key() const { return false; }
   // Text appended to a column definition for its comment ("" when comments are separate DDL).
   virtual std::string column_comment_ddl(const Column& column) const;
+  // Whether type_ddl renders Enum as a native type that enforces its labels (MySQL's ENUM).
+  // When false, create_table_ddl adds CHECK (col IN ('a', 'b')) for every Enum column.
+  virtual bool supports_native_enum() const { return false; }
   // Text appended after the closing parenthesis of CREATE TABLE (table options, comment).
   virtual std::string table_suffix_ddl(const Table& table) const;
   // Statements run after CREATE TABLE (COMMENT ON ..., CREATE INDEX ...).

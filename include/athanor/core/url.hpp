@@ -3,6 +3,8 @@
 //   dialect[+driver]://[user[:password]@][host][:port]/[database][?key=value&...]
 //   sqlite:///relative/path.db   sqlite:////absolute/path.db   sqlite:///:memory:   sqlite://
 //
+// Parsing is the same for every backend; what a backend accepts (a host for SQLite, query
+// options) is checked by its Dialect::validate_url.
 // User, password, database and query values are percent-decoded.
 #pragma once
 
@@ -20,7 +22,9 @@ struct URL {
   std::optional<std::string> password;
   std::optional<std::string> host;
   std::optional<int> port;
-  std::optional<std::string> database;  // for sqlite: the file path, ":memory:" or empty
+  // The part after the first '/' following the host: a database name, or for SQLite the file
+  // path (relative; absolute when it starts with '/'), ":memory:", or empty.
+  std::optional<std::string> database;
   std::map<std::string, std::string> query;
 
   // Parses `text`. Throws ArgumentError naming the part that is wrong (scheme, port, ...).
@@ -28,8 +32,6 @@ struct URL {
 
   // The URL as text; the password is rendered as "***" unless `hide_password` is false.
   std::string render(bool hide_password = true) const;
-
-  bool is_sqlite_memory() const noexcept;
 
   // `text` with the password (if any) replaced by "***", without validating it.
   static std::string parse_redacted(std::string_view text);

@@ -1,0 +1,61 @@
+# Athanor: set up, build, demo, test and benchmark on Debian 12.
+#
+#   make demo [URL=postgresql://user:pass@host/db]   build and run the samples (SQLite by default)
+#   make test                                        sanitizer build, all tests on all backends
+#   make bench                                       Core vs raw C driver benchmarks
+#
+# Each target first installs the Debian packages that are missing (as root, or through sudo).
+
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+RELEASE_DIR ?= build/release
+TEST_DIR ?= build/test
+BENCH_DIR ?= build/bench
+URL ?= sqlite:///$(CURDIR)/build/demo.db
+CMAKE_FLAGS ?=
+
+PACKAGES := g++ cmake make pkg-config libsqlite3-dev libpq-dev libmariadb-dev libboost1.81-dev \
+	nlohmann-json3-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev \
+	libclang-14-dev clang-14 postgresql-15 postgresql-client-15 mariadb-server mariadb-client
+
+.PHONY: deps build demo test bench format clean
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "== installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+build: deps
+	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DATHANOR_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(RELEASE_DIR) -j$(JOBS)
+
+demo: build
+	@mkdir -p build
+	@for sample in $(RELEASE_DIR)/samples/*/athanor_sample_*; do \
+	  [ -x "$$sample" ] || continue; \
+	  echo; echo "######## $$(basename $$sample) on $$(echo '$(URL)' | sed 's/:[^:@/]*@/:***@/')"; \
+	  "$$sample" "$(URL)" || exit 1; \
+	done
+
+test: deps
+	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DATHANOR_SANITIZE=ON -DATHANOR_BUILD_TESTS=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(TEST_DIR) -j$(JOBS)
+	@tests/servers/with_servers.sh ctest --test-dir $(TEST_DIR) --output-on-failure
+
+bench: deps
+	@cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release -DATHANOR_BUILD_TESTS=OFF -DATHANOR_BUILD_SAMPLES=OFF -DATHANOR_BUILD_BENCH=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BENCH_DIR) -j$(JOBS)
+	@tests/servers/with_servers.sh tests/perf/run_bench.sh $(BENCH_DIR)
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

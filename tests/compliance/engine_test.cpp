@@ -1,0 +1,289 @@
+// Compliance: connections, transactions, the pool, echo and results, on every backend.
+#include <boost/pfr.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "tests/compliance/fixture.hpp"
+
+namespace athanor::testing {
+namespace {
+
+class EngineTest : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    notes_ = &metadata_.table("notes", {
+        Column("id", Integer{}, {.primary_key = true}),
+        Column("body", String{200}, {.nullable = false}),
+        Column("score", Integer{}),
+    });
+    metadata_.create_all(engine());
+    clear_statements();
+  }
+
+  // Counts rows with a connection of its own, so uncommitted work elsewhere is not seen.
+  std::int64_t count_rows() {
+    auto conn = engine().connect();
+    return conn.execute(select(func::count()).select_from(*notes_)).scalar<std::int64_t>();
+  }
+
+  MetaData metadata_;
+  Table* notes_ = nullptr;
+};
+
+TEST_F(EngineTest, CommitAsYouGo) {
+  auto conn = engine().connect();
+  conn.execute(insert(*notes_).values({{"body", "first"}}));
+  EXPECT_TRUE(conn.in_transaction());
+  conn.commit();
+  EXPECT_FALSE(conn.in_transaction());
+  conn.execute(insert(*notes_).values({{"body", "second"}}));
+  conn.rollback();
+  EXPECT_EQ(count_rows(), 1);
+  auto log = statements();
+  EXPECT_NE(std::find(log.begin(), log.end(), "BEGIN (implicit)"), log.end());
+  EXPECT_NE(std::find(log.begin(), log.end(), "COMMIT"), log.end());
+  EXPECT_NE(std::find(log.begin(), log.end(), "ROLLBACK"), log.end());
+}
+
+TEST_F(EngineTest, EngineBeginCommitsOnReturnAndRollsBackOnException) {
+  engine().begin([&](Connection& conn) { conn.execute(insert(*notes_).values({{"body", "kept"}})); });
+  EXPECT_THROW(engine().begin([&](Connection& conn) {
+    conn.execute(insert(*notes_).values({{"body", "lost"}}));
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  auto conn = engine().connect();
+  auto bodies = conn.execute(select(notes_->c("body")).order_by(notes_->c("id"))).scalars<std::string>();
+  EXPECT_EQ(bodies, std::vector<std::string>{"kept"});
+}
+
+TEST_F(EngineTest, EngineBeginReturnsTheFunctionsValue) {
+  auto n = engine().begin([&](Connection& conn) {
+    conn.execute(insert(*notes_), std::vector<Params>{{{"body", "a"}}, {{"body", "b"}}});
+    return conn.execute(select(func::count()).select_from(*notes_)).scalar<int>();
+  });
+  EXPECT_EQ(n, 2);
+}
+
+TEST_F(EngineTest, DroppedTransactionAndConnectionRollBack) {
+  {
+    auto conn = engine().connect();
+    auto tx = conn.begin();
+    conn.execute(insert(*notes_).values({{"body", "never"}}));
+  }  // tx destroyed while active, then the connection
+  {
+    auto conn = engine().connect();
+    conn.execute(insert(*notes_).values({{"body", "never either"}}));
+  }  // returned to the pool with an open transaction
+  EXPECT_EQ(count_rows(), 0);
+}
+
+TEST_F(EngineTest, NestedTransactionRollsBackToSavepoint) {
+  auto conn = engine().connect();
+  auto tx = conn.begin();
+  conn.execute(insert(*notes_).values({{"body", "outer"}}));
+  {
+    auto sp = conn.begin_nested();
+    EXPECT_TRUE(conn.in_nested_transaction());
+    conn.execute(insert(*notes_).values({{"body", "inner"}}));
+    sp.rollback();
+  }
+  {
+    auto sp = conn.begin_nested();
+    conn.execute(insert(*notes_).values({{"body", "inner kept"}}));
+    sp.commit();
+  }
+  tx.commit();
+  auto bodies = conn.execute(select(notes_->c("body")).order_by(notes_->c("id"))).scalars<std::string>();
+  EXPECT_EQ(bodies, (std::vector<std::string>{"outer", "inner kept"}));
+  auto log = statements();
+  EXPECT_TRUE(std::any_of(log.begin(), log.end(),
+                          [](const std::string& s) { return s.rfind("ROLLBACK TO SAVEPOINT", 0) == 0; }));
+}
+
+TEST_F(EngineTest, BeginTwiceIsAnError) {
+  auto conn = engine().connect();
+  auto tx = conn.begin();
+  EXPECT_THROW(conn.begin(), InvalidRequestError);
+  tx.rollback();
+  EXPECT_FALSE(tx.is_active());
+  EXPECT_THROW(tx.commit(), InvalidRequestError);
+}
+
+TEST_F(EngineTest, ClosedConnectionRefusesWork) {
+  auto conn = engine().connect();
+  conn.close();
+  EXPECT_TRUE(conn.closed());
+  EXPECT_THROW(conn.execute(select(notes_->c("id"))), InvalidRequestError);
+}
+
+TEST_F(EngineTest, PoolReusesConnectionsAndReportsStatus) {
+  engine().dispose();
+  {
+    auto a = engine().connect();
+    auto b = engine().connect();
+    PoolStatus s = engine().pool_status();
+    EXPECT_EQ(s.checked_out, 2);
+  }
+  PoolStatus s = engine().pool_status();
+  EXPECT_EQ(s.checked_out, 0);
+  EXPECT_EQ(s.idle, 2);
+  { auto c = engine().connect(); }
+  EXPECT_EQ(engine().pool_status().idle, 2);
+  engine().dispose();
+  EXPECT_EQ(engine().pool_status().idle, 0);
+}
+
+TEST_F(EngineTest, OverflowConnectionsAreClosedOnReturnAndTimeoutIsClean) {
+  auto small = make_engine({.pool_size = 1, .max_overflow = 1,
+                            .pool_timeout = std::chrono::milliseconds(200)});
+  {
+    auto a = small.connect();
+    auto b = small.connect();
+    EXPECT_EQ(small.pool_status().overflow, 1);
+    auto started = std::chrono::steady_clock::now();
+    try {
+      auto c = small.connect();
+      FAIL() << "no timeout";
+    } catch (const PoolTimeoutError& e) {
+      EXPECT_NE(std::string(e.what()).find("QueuePool limit of size 1 overflow 1"),
+                std::string::npos);
+    }
+    EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(180));
+  }
+  PoolStatus s = small.pool_status();
+  EXPECT_EQ(s.checked_out, 0);
+  EXPECT_EQ(s.idle, 1);
+  EXPECT_EQ(s.overflow, 0);
+}
+
+TEST_F(EngineTest, PrePingAndRecycleReplaceConnections) {
+  auto e = make_engine({.pool_pre_ping = true, .pool_recycle = std::chrono::seconds(1)});
+  { auto conn = e.connect(); conn.execute(select(func::count()).select_from(*notes_)).scalar<int>(); }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto conn = e.connect();  // older than pool_recycle: replaced transparently
+  EXPECT_EQ(conn.execute(select(func::count()).select_from(*notes_)).scalar<int>(), 0);
+}
+
+TEST_F(EngineTest, EchoLogsStatementsAndParameters) {
+  auto conn = engine().connect();
+  conn.execute(insert(*notes_).values({{"body", "echoed"}, {"score", 7}}));
+  auto log = statements();
+  ASSERT_GE(log.size(), 3u);
+  EXPECT_EQ(log[0], "BEGIN (implicit)");
+  EXPECT_EQ(log[1].rfind("INSERT INTO notes", 0), 0u) << log[1];
+  EXPECT_NE(log[2].find("'echoed'"), std::string::npos) << log[2];
+  EXPECT_NE(log[2].find("7"), std::string::npos) << log[2];
+}
+
+struct Note {
+  std::int64_t id;
+  std::string body;
+  std::optional<int> score;
+};
+
+TEST_F(EngineTest, ResultAccessors) {
+  auto conn = engine().connect();
+  conn.execute(insert(*notes_), std::vector<Params>{{{"id", 1}, {"body", "a"}, {"score", 10}},
+                                                    {{"id", 2}, {"body", "b"}, {"score", nullptr}},
+                                                    {{"id", 3}, {"body", "c"}, {"score", 30}}});
+  auto by_id = select(*notes_).order_by(notes_->c("id"));
+  auto rows = conn.execute(by_id).all();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].get<std::string>("body"), "b");
+  EXPECT_EQ(rows[1].get<std::optional<int>>("score"), std::nullopt);
+  EXPECT_EQ(rows[2].get<int>(2), 30);
+  EXPECT_EQ(rows[0].keys(), (std::vector<std::string>{"id", "body", "score"}));
+
+  auto notes = conn.execute(by_id).as<Note>();
+  ASSERT_EQ(notes.size(), 3u);
+  EXPECT_EQ(notes[2].body, "c");
+  EXPECT_EQ(notes[1].score, std::nullopt);
+
+  EXPECT_EQ(conn.execute(by_id).first()->get<int>("id"), 1);
+  EXPECT_THROW(conn.execute(by_id).one(), MultipleResultsFound);
+  EXPECT_THROW(conn.execute(by_id.where(notes_->c("id") == 99)).one(), NoResultFound);
+  EXPECT_FALSE(conn.execute(by_id.where(notes_->c("id") == 99)).one_or_none());
+  EXPECT_EQ(conn.execute(select(notes_->c("body")).where(notes_->c("id") == 2)).one().get<std::string>(0), "b");
+  EXPECT_EQ(conn.execute(select(notes_->c("score")).where(notes_->c("id") == 99)).scalar<std::optional<int>>(),
+            std::nullopt);
+  EXPECT_THROW(conn.execute(select(notes_->c("score")).where(notes_->c("id") == 99)).scalar<int>(),
+               NoResultFound);
+  EXPECT_EQ(conn.execute(select(notes_->c("id")).order_by(notes_->c("id").desc())).scalars<int>(),
+            (std::vector<int>{3, 2, 1}));
+
+  nlohmann::json j = conn.execute(by_id.where(notes_->c("id") == 2)).one().to_json();
+  EXPECT_EQ(j, nlohmann::json::parse(R"({"id": 2, "body": "b", "score": null})"));
+
+  // Wrong type and unknown names name the column.
+  try {
+    rows[0].get<std::int64_t>("body");
+    FAIL();
+  } catch (const ArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("column 'body'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(rows[0].get<int>("nope"), ArgumentError);
+  EXPECT_THROW(rows[1].get<int>("score"), ArgumentError);  // NULL into a non-optional
+}
+
+TEST_F(EngineTest, StreamingIterationDoesNotMaterialize) {
+  auto conn = engine().connect();
+  std::vector<Params> many;
+  for (int i = 0; i < 2000; ++i) many.push_back({{"body", "row " + std::to_string(i)}, {"score", i}});
+  conn.execute(insert(*notes_), many);
+  conn.commit();
+  conn.set_execution_options({.stream_results = true});
+  std::int64_t sum = 0, n = 0;
+  for (const Row& row : conn.execute(select(notes_->c("score")))) {
+    sum += row.get<std::int64_t>(0);
+    ++n;
+  }
+  EXPECT_EQ(n, 2000);
+  EXPECT_EQ(sum, 1999 * 2000 / 2);
+}
+
+TEST_F(EngineTest, BindparamStatementIsCompiledOnce) {
+  auto conn = engine().connect();
+  conn.execute(insert(*notes_), std::vector<Params>{{{"id", 1}, {"body", "a"}}, {{"id", 2}, {"body", "b"}}});
+  auto lookup = select(notes_->c("body")).where(notes_->c("id") == bindparam("id"));
+  EXPECT_EQ(conn.execute(lookup, {{"id", 2}}).scalar<std::string>(), "b");
+  EXPECT_EQ(conn.execute(lookup, {{"id", 1}}).scalar<std::string>(), "a");
+  auto compiled = detail::compile(lookup.state(), engine().dialect());
+  EXPECT_EQ(compiled, detail::compile(lookup.state(), engine().dialect()));
+  EXPECT_THROW(conn.execute(lookup), ArgumentError);  // no value for :id
+}
+
+TEST_F(EngineTest, InsertedPrimaryKeyAndReturning) {
+  auto conn = engine().connect();
+  Result r = conn.execute(insert(*notes_).values({{"body", "x"}}));
+  ASSERT_TRUE(r.inserted_primary_key());
+  std::int64_t id = r.inserted_primary_key()->get<std::int64_t>(0);
+  EXPECT_EQ(conn.execute(select(notes_->c("body")).where(notes_->c("id") == id)).scalar<std::string>(), "x");
+
+  auto ids = conn.execute(insert(*notes_).returning(notes_->c("id")),
+                          std::vector<Params>{{{"body", "p"}}, {{"body", "q"}}, {{"body", "r"}}})
+                 .scalars<std::int64_t>();
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_LT(ids[0], ids[1]);
+  EXPECT_LT(ids[1], ids[2]);
+  EXPECT_EQ(conn.execute(select(notes_->c("body")).where(notes_->c("id") == ids[2])).scalar<std::string>(), "r");
+}
+
+TEST_F(EngineTest, ExecutemanyUpdateAndDeleteReportRowcount) {
+  auto conn = engine().connect();
+  std::vector<Params> rows;
+  for (int i = 1; i <= 10; ++i) rows.push_back({{"id", i}, {"body", "b"}, {"score", i}});
+  EXPECT_EQ(conn.execute(insert(*notes_), rows).rowcount(), 10);
+  auto bump = update(*notes_).where(notes_->c("id") == bindparam("target")).values(
+      std::vector<std::pair<std::string, ColumnElement>>{{"score", notes_->c("score") + 100}});
+  std::vector<Params> targets{{{"target", 1}}, {{"target", 2}}, {{"target", 3}}};
+  EXPECT_EQ(conn.execute(bump, targets).rowcount(), 3);
+  EXPECT_EQ(conn.execute(delete_(*notes_).where(notes_->c("score") > 100)).rowcount(), 3);
+  EXPECT_EQ(conn.execute(select(func::sum(notes_->c("score"))).select_from(*notes_)).scalar<int>(),
+            4 + 5 + 6 + 7 + 8 + 9 + 10);
+}
+
+}  // namespace
+}  // namespace athanor::testing
