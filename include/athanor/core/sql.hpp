@@ -266,6 +266,9 @@ class Insert : public Executable {
   Insert values(Params row) const;
   // Several rows in one multi-row INSERT.
   Insert values(std::vector<Params> rows) const;
+  // values({{"email", "x"}}): a braced list of pairs could also initialize `rows` (a Params
+  // from two strings), so this overload, preferred for braced lists, makes it one row.
+  Insert values(std::initializer_list<Param> row) const { return values(Params(row)); }
   // RETURNING (emulated on backends without it only for the autoincrement key; CompileError for
   // anything else there).
   Insert returning(std::vector<ColumnElement> columns) const;

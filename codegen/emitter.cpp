@@ -1,0 +1,549 @@
+// athanor-gen emitter: C++ text for one model header (see emitter.hpp).
+#include "codegen/emitter.hpp"
+
+#include <cctype>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace athanor::gen {
+namespace {
+
+constexpr std::size_t kColumnLimit = 100;
+
+// A C++ string literal for `text`: a raw string when that reads better.
+std::string literal(const std::string& text) {
+  bool needs_escapes = false;
+  for (char c : text) {
+    if (c == '"' || c == '\\') needs_escapes = true;
+  }
+  bool has_control = false;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20) has_control = true;
+  }
+  if (needs_escapes && !has_control) {
+    std::string delimiter;
+    while (text.find(")" + delimiter + "\"") != std::string::npos) delimiter += "x";
+    return "R\"" + delimiter + "(" + text + ")" + delimiter + "\"";
+  }
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string camel_case(const std::string& name) {
+  std::string out;
+  bool upper = true;
+  for (char c : name) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return out;
+}
+
+std::string sql_type(const SqlType& type) {
+  switch (type.kind) {
+    case SqlType::Kind::kInteger: return "Integer{}";
+    case SqlType::Kind::kBigInteger: return "BigInteger{}";
+    case SqlType::Kind::kSmallInteger: return "SmallInteger{}";
+    case SqlType::Kind::kBoolean: return "Boolean{}";
+    case SqlType::Kind::kFloat: return "Float{}";
+    case SqlType::Kind::kDouble: return "Double{}";
+    case SqlType::Kind::kNumeric:
+      if (type.precision && type.scale) return fmt::format("Numeric{{{}, {}}}", *type.precision, *type.scale);
+      if (type.precision) return fmt::format("Numeric{{{}}}", *type.precision);
+      return "Numeric{}";
+    case SqlType::Kind::kString:
+      return type.length ? fmt::format("String{{{}}}", *type.length) : "String{}";
+    case SqlType::Kind::kText: return "Text{}";
+    case SqlType::Kind::kDate: return "Date{}";
+    case SqlType::Kind::kDateTime: return type.timezone ? "DateTime{true}" : "DateTime{}";
+    case SqlType::Kind::kTime: return "Time{}";
+    case SqlType::Kind::kLargeBinary: return "LargeBinary{}";
+    case SqlType::Kind::kJson: return "JSON{}";
+    case SqlType::Kind::kUuid: return "Uuid{}";
+    case SqlType::Kind::kEnum: return fmt::format("enum_type<{}>()", type.enum_name);
+  }
+  return "?";
+}
+
+const char* direction(Direction d) {
+  switch (d) {
+    case Direction::kManyToOne: return "RelationshipDirection::kManyToOne";
+    case Direction::kOneToMany: return "RelationshipDirection::kOneToMany";
+    case Direction::kOneToOne: return "RelationshipDirection::kOneToOne";
+    case Direction::kManyToMany: return "RelationshipDirection::kManyToMany";
+  }
+  return "?";
+}
+
+const char* lazy(LazyMode mode) {
+  switch (mode) {
+    case LazyMode::kSelect: return "Lazy::kSelect";
+    case LazyMode::kSelectIn: return "Lazy::kSelectIn";
+    case LazyMode::kJoined: return "Lazy::kJoined";
+    case LazyMode::kRaise: return "Lazy::kRaise";
+  }
+  return "?";
+}
+
+std::string cascade(const std::vector<std::string>& flags) {
+  if (flags.empty()) return "Cascade::kNone";
+  std::string out;
+  for (const std::string& f : flags) {
+    if (!out.empty()) out += " | ";
+    out += "Cascade::k" + camel_case([&] {
+      std::string s = f;
+      for (char& c : s) {
+        if (c == '-') c = '_';
+      }
+      return s;
+    }());
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+// `head` + items + `tail` on one line when it fits in the column limit at `indent`, else one item
+// per line, aligned after `head`'s opening bracket.
+std::string fit(std::size_t indent, const std::string& head, const std::vector<std::string>& items,
+                const std::string& tail) {
+  std::string one_line = head + join(items, ", ") + tail;
+  if (indent + one_line.size() <= kColumnLimit) return one_line;
+  std::string pad(indent + head.size(), ' ');
+  return head + join(items, ",\n" + pad) + tail;
+}
+
+std::string string_list(const std::vector<std::string>& names) {
+  std::vector<std::string> quoted;
+  for (const std::string& n : names) quoted.push_back(literal(n));
+  return "{" + join(quoted, ", ") + "}";
+}
+
+// Breaks `text` (starting at column `indent`) before the separators `sep` that would pass the
+// column limit; continuation lines are indented by `continuation` more columns.
+std::string wrap_operators(std::size_t indent, const std::string& text, const std::string& sep,
+                           std::size_t continuation) {
+  if (indent + text.size() <= kColumnLimit) return text;
+  std::string out;
+  std::size_t column = indent;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t next = text.find(sep, start);
+    std::string piece = next == std::string::npos ? text.substr(start)
+                                                  : text.substr(start, next - start);
+    std::string joint = start == 0 ? "" : sep;
+    if (start > 0 && column + joint.size() + piece.size() > kColumnLimit) {
+      std::string trimmed = sep;
+      while (!trimmed.empty() && trimmed.back() == ' ') trimmed.pop_back();
+      out += trimmed + "\n" + std::string(indent + continuation, ' ');
+      column = indent + continuation;
+    } else {
+      out += joint;
+      column += joint.size();
+    }
+    out += piece;
+    column += piece.size();
+    if (next == std::string::npos) break;
+    start = next + sep.size();
+  }
+  return out;
+}
+
+// `static constexpr <type> <name>[] = {items};` at `indent`, wrapped when long.
+std::string array_declaration(std::size_t indent, const std::string& type,
+                              const std::string& name, const std::vector<std::string>& items) {
+  std::string head = fmt::format("static constexpr {} {}[] = {{", type, name);
+  std::string line = head + join(items, ", ") + "};";
+  if (indent + line.size() <= kColumnLimit) return line;
+  if (indent + head.size() + items.front().size() + 2 <= kColumnLimit) {
+    return fit(indent, head, items, "};");
+  }
+  std::string pad(indent + 4, ' ');
+  return fmt::format("static constexpr {} {}[] =\n{}", type, name, pad) +
+         fit(indent + 4, "{", items, "};");
+}
+
+// `static <qualifiers> Type<A, B> name{init};` at two spaces, wrapped when long: first after the
+// type, then inside the template argument list.
+std::string member_declaration(const std::string& qualifiers, const std::string& type,
+                               const std::string& name_and_init) {
+  std::string line = fmt::format("  {} {} {};", qualifiers, type, name_and_init);
+  if (line.size() <= kColumnLimit) return line;
+  std::string head = fmt::format("  {} {}", qualifiers, type);
+  if (head.size() > kColumnLimit) {
+    std::size_t open = type.find('<');
+    std::size_t comma = type.find(", ", open);
+    if (open != std::string::npos && comma != std::string::npos) {
+      std::string prefix = fmt::format("  {} {}", qualifiers, type.substr(0, comma + 1));
+      std::string pad(fmt::format("  {} ", qualifiers).size() + open + 1, ' ');
+      head = prefix + "\n" + pad + type.substr(comma + 2);
+    }
+  }
+  return head + "\n      " + name_and_init + ";";
+}
+
+class Emitter {
+ public:
+  Emitter(const Schema& schema, const std::string& header) : schema_(schema), header_(header) {}
+
+  std::string run(const std::string& include_spelling) {
+    std::vector<const TableModel*> tables;
+    for (const TableModel& t : schema_.tables) {
+      if (t.header == header_) tables.push_back(&t);
+    }
+    out_ << fmt::format(
+        "// Athanor mapping of the models in {}, generated by athanor-gen.\n"
+        "// Do not edit: change the models and rebuild.\n"
+        "#pragma once\n\n"
+        "#include <athanor/mapping.hpp>\n\n"
+        "#include \"{}\"\n",
+        include_spelling, include_spelling);
+    if (tables.empty()) return out_.str();
+
+    out_ << "\n#pragma GCC diagnostic push\n"
+            "// The designated initializers below name only the options a model sets.\n"
+            "#pragma GCC diagnostic ignored \"-Wmissing-field-initializers\"\n\n"
+            "namespace athanor {\n";
+    std::set<std::string> enums;
+    for (const TableModel* t : tables) {
+      for (const ColumnModel& c : t->columns) {
+        if (!c.type.enum_name.empty() && !c.enum_as_integer) enums.insert(c.type.enum_name);
+      }
+    }
+    for (const EnumModel& e : schema_.enums) {
+      if (enums.count(e.qualified_name) > 0 && !e.has_traits) emit_enum(e);
+    }
+    for (const TableModel* t : tables) emit_mapper(*t);
+    out_ << "\n}  // namespace athanor\n";
+    // Descriptor structs, grouped by namespace.
+    for (std::size_t i = 0; i < tables.size();) {
+      const std::string& ns = tables[i]->namespace_name;
+      if (!ns.empty()) out_ << fmt::format("\nnamespace {} {{\n", ns);
+      for (; i < tables.size() && tables[i]->namespace_name == ns; ++i) emit_descriptors(*tables[i]);
+      if (!ns.empty()) out_ << fmt::format("\n}}  // namespace {}\n", ns);
+    }
+    out_ << "\n#pragma GCC diagnostic pop\n";
+    return out_.str();
+  }
+
+ private:
+  void emit_enum(const EnumModel& e) {
+    std::string guard = "ATHANOR_ENUM_TRAITS_";
+    for (std::size_t i = 0; i < e.qualified_name.size(); ++i) {
+      if (e.qualified_name.compare(i, 2, "::") == 0) {
+        guard += '_';
+        ++i;
+      } else {
+        guard += e.qualified_name[i];
+      }
+    }
+    out_ << fmt::format("\n#ifndef {0}\n#define {0}\n", guard);
+    out_ << fmt::format(
+        "template <>\n"
+        "struct EnumTraits<{0}> {{\n"
+        "  static constexpr std::string_view name = {1};\n"
+        "  static constexpr std::string_view sql_name = {2};\n"
+        "  static constexpr std::array<EnumLabel<{0}>, {3}> labels{{{{\n",
+        e.qualified_name, literal(e.qualified_name), literal(e.sql_name), e.labels.size());
+    for (const auto& [enumerator, label] : e.labels) {
+      out_ << fmt::format("      {{{}::{}, {}}},\n", e.qualified_name, enumerator, literal(label));
+    }
+    out_ << "  }};\n};\n#endif\n";
+  }
+
+  std::string column_options(const TableModel& t, const ColumnModel& c) {
+    std::vector<std::string> options;
+    if (c.primary_key) options.push_back(".primary_key = true");
+    bool core_default = !c.primary_key;  // Core: nullable unless a primary key
+    if (!c.primary_key && c.nullable != core_default) {
+      options.push_back(fmt::format(".nullable = {}", c.nullable ? "true" : "false"));
+    }
+    if (c.unique) options.push_back(".unique = true");
+    if (c.index) options.push_back(".index = true");
+    if (c.autoincrement) {
+      options.push_back(fmt::format(".autoincrement = {}", *c.autoincrement ? "true" : "false"));
+    }
+    if (c.server_default) options.push_back(".server_default = " + literal(*c.server_default));
+    if (!c.comment.empty()) options.push_back(".comment = " + literal(c.comment));
+    if (!c.info.empty()) options.push_back(".info = nlohmann::json::parse(" + literal(c.info) + ")");
+    (void)t;
+    return join(options, ", ");
+  }
+
+  std::string column_expression(const TableModel& t, const ColumnModel& c, std::size_t indent) {
+    std::vector<std::string> args = {literal(c.name), sql_type(c.type)};
+    if (c.foreign_key) {
+      const ForeignKeyModel& fk = *c.foreign_key;
+      std::vector<std::string> fk_options;
+      if (!fk.ondelete.empty()) fk_options.push_back(".ondelete = " + literal(fk.ondelete));
+      if (!fk.onupdate.empty()) fk_options.push_back(".onupdate = " + literal(fk.onupdate));
+      std::string target = literal(fk.table + "." + fk.column);
+      args.push_back(fk_options.empty()
+                         ? fmt::format("ForeignKey({})", target)
+                         : fmt::format("ForeignKey({}, {{{}}})", target, join(fk_options, ", ")));
+    }
+    std::string options = column_options(t, c);
+    if (!options.empty()) args.push_back("{" + options + "}");
+    std::string one_line = "Column(" + join(args, ", ") + "),";
+    if (indent + one_line.size() <= kColumnLimit) return one_line;
+    // Too long: the options (or the last arguments) on their own, aligned lines.
+    std::string pad(indent + 7, ' ');
+    std::string out = "Column(" + args[0] + ", " + args[1];
+    for (std::size_t i = 2; i < args.size(); ++i) {
+      std::string arg = args[i];
+      if (arg.rfind("ForeignKey(", 0) == 0 && pad.size() + arg.size() + 1 > kColumnLimit) {
+        std::size_t comma = arg.find(", {");
+        if (comma != std::string::npos) {
+          arg = arg.substr(0, comma + 1) + "\n" + std::string(pad.size() + 11, ' ') +
+                arg.substr(comma + 2);
+        }
+      }
+      if (arg.front() == '{' && pad.size() + arg.size() + 2 > kColumnLimit) {
+        std::vector<std::string> parts;
+        std::string current;
+        int depth = 0;
+        for (std::size_t k = 1; k + 1 < arg.size(); ++k) {
+          char ch = arg[k];
+          if (ch == '(' || ch == '{') ++depth;
+          if (ch == ')' || ch == '}') --depth;
+          if (ch == ',' && depth == 0 && arg[k + 1] == ' ' && arg[k + 2] == '.') {
+            parts.push_back(current);
+            current.clear();
+            ++k;
+            continue;
+          }
+          current += ch;
+        }
+        parts.push_back(current);
+        arg = "{" + join(parts, ",\n" + pad + " ") + "}";
+      }
+      out += ",\n" + pad + arg;
+    }
+    return out + "),";
+  }
+
+  void emit_mapper(const TableModel& t) {
+    const std::string& model = t.qualified_name;
+    out_ << fmt::format("\n// {} <-> table \"{}\".\n", model, t.name);
+    out_ << fmt::format("template <>\nstruct Mapper<{0}> : MapperBase<{0}> {{\n", model);
+
+    // table()
+    out_ << "  static const Table& table() {\n";
+    out_ << fmt::format("    static const Table& defined = define_table(\n        {},\n        {{\n",
+                        literal(t.name));
+    for (const ColumnModel& c : t.columns) {
+      out_ << "            " << column_expression(t, c, 12) << "\n";
+    }
+    std::vector<std::string> table_options;
+    if (!t.comment.empty()) table_options.push_back(".comment = " + literal(t.comment));
+    if (!t.info.empty()) table_options.push_back(".info = nlohmann::json::parse(" + literal(t.info) + ")");
+    // Each constraint list: `.field = {{...}, {...}}`, wrapped per item and per item field.
+    auto constraint_list = [&](const std::string& field,
+                               const std::vector<std::vector<std::string>>& entries) {
+      std::string head = "." + field + " = {";
+      std::vector<std::string> items;
+      for (const auto& fields : entries) items.push_back(fit(9 + head.size(), "{", fields, "}"));
+      table_options.push_back(fit(9, head, items, "}"));
+    };
+    if (!t.uniques.empty()) {
+      std::vector<std::vector<std::string>> entries;
+      for (const UniqueModel& u : t.uniques) {
+        entries.push_back({".columns = " + string_list(u.columns)});
+        if (!u.name.empty()) entries.back().push_back(".name = " + literal(u.name));
+      }
+      constraint_list("unique_constraints", entries);
+    }
+    if (!t.indexes.empty()) {
+      std::vector<std::vector<std::string>> entries;
+      for (const IndexModel& i : t.indexes) {
+        entries.emplace_back();
+        if (!i.name.empty()) entries.back().push_back(".name = " + literal(i.name));
+        entries.back().push_back(".columns = " + string_list(i.columns));
+        if (i.unique) entries.back().push_back(".unique = true");
+      }
+      constraint_list("indexes", entries);
+    }
+    if (!t.checks.empty()) {
+      std::vector<std::vector<std::string>> entries;
+      for (const CheckModel& c : t.checks) {
+        entries.push_back({".sqltext = " + literal(c.sql)});
+        if (!c.name.empty()) entries.back().push_back(".name = " + literal(c.name));
+      }
+      constraint_list("check_constraints", entries);
+    }
+    if (table_options.empty()) {
+      out_ << "        });\n";
+    } else {
+      out_ << "        },\n";
+      out_ << "        " << fit(8, "{", table_options, "});") << "\n";
+    }
+    out_ << "    return defined;\n  }\n";
+
+    // values()
+    std::vector<std::string> values;
+    for (const ColumnModel& c : t.columns) {
+      values.push_back(fmt::format("to_db{}(object.{})", c.enum_as_integer ? "<IntegerStorage>" : "",
+                                   c.member));
+    }
+    out_ << fmt::format("\n  static std::vector<Value> values(const {}& object) {{\n", model);
+    out_ << "    return " << fit(11, "{", values, "};") << "\n  }\n";
+
+    // load()
+    out_ << fmt::format("\n  static void load(const ColumnReader& reader, {}& object) {{\n", model);
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+      const ColumnModel& c = t.columns[i];
+      out_ << fmt::format("    reader.read{}({}, object.{});\n",
+                          c.enum_as_integer ? "<IntegerStorage>" : "", i, c.member);
+    }
+    out_ << "  }\n";
+
+    // primary_key()
+    std::vector<std::string> key;
+    for (const ColumnModel& c : t.columns) {
+      if (c.primary_key) {
+        key.push_back(fmt::format("to_db{}(object.{})", c.enum_as_integer ? "<IntegerStorage>" : "",
+                                  c.member));
+      }
+    }
+    std::string key_head = fmt::format("  static std::vector<Value> primary_key(const {}& object) {{ ", model);
+    std::string key_line = key_head + "return {" + join(key, ", ") + "}; }";
+    if (key_line.size() <= kColumnLimit) {
+      out_ << "\n" << key_line << "\n";
+    } else {
+      out_ << fmt::format("\n  static std::vector<Value> primary_key(const {}& object) {{\n", model);
+      out_ << "    return " << fit(11, "{", key, "};") << "\n  }\n";
+    }
+
+    // relationships()
+    if (t.relationships.empty()) {
+      out_ << "\n  static std::span<const RelationshipInfo> relationships() { return {}; }\n";
+    } else {
+      emit_relationships(t);
+    }
+    out_ << "};\n";
+  }
+
+  void emit_relationships(const TableModel& t) {
+    out_ << "\n  static std::span<const RelationshipInfo> relationships() {\n";
+    auto pairs = [](const std::vector<ColumnPairModel>& list) {
+      std::vector<std::string> items;
+      for (const ColumnPairModel& p : list) {
+        items.push_back(fmt::format("{{{}, {}}}", literal(p.local), literal(p.remote)));
+      }
+      return items;
+    };
+    std::vector<std::string> entries;
+    for (const RelationshipModel& r : t.relationships) {
+      std::string prefix = "k" + camel_case(r.member);
+      out_ << "    " << array_declaration(4, "ColumnPair", prefix + "Join", pairs(r.join)) << "\n";
+      if (!r.secondary_join.empty()) {
+        out_ << "    "
+             << array_declaration(4, "ColumnPair", prefix + "SecondaryJoin", pairs(r.secondary_join))
+             << "\n";
+      }
+      std::vector<std::string> quoted;
+      for (const std::string& fk : r.foreign_keys) quoted.push_back(literal(fk));
+      out_ << "    " << array_declaration(4, "std::string_view", prefix + "ForeignKeys", quoted)
+           << "\n";
+      if (!r.order_by.empty()) {
+        std::vector<std::string> items;
+        for (const OrderByModel& o : r.order_by) {
+          items.push_back(fmt::format("{{{}, {}}}", literal(o.column), o.descending ? "true" : "false"));
+        }
+        out_ << "    " << array_declaration(4, "OrderByColumn", prefix + "OrderBy", items) << "\n";
+      }
+      std::vector<std::string> fields = {
+          ".name = " + literal(r.member),
+          ".target = " + literal(r.target_table),
+          std::string(".direction = ") + direction(r.direction),
+      };
+      if (r.uselist) fields.push_back(".uselist = true");
+      if (r.local_foreign_key) fields.push_back(".local_foreign_key = true");
+      fields.push_back(".join = " + prefix + "Join");
+      if (!r.secondary.empty()) {
+        fields.push_back(".secondary = " + literal(r.secondary));
+        fields.push_back(".secondary_join = " + prefix + "SecondaryJoin");
+      }
+      fields.push_back(".foreign_keys = " + prefix + "ForeignKeys");
+      if (!r.back_populates.empty()) fields.push_back(".back_populates = " + literal(r.back_populates));
+      if (r.cascade != std::vector<std::string>{"save-update", "merge"}) {
+        fields.push_back(wrap_operators(9, ".cascade = " + cascade(r.cascade) + ",", " | ", 11));
+        fields.back().pop_back();  // the comma was only there to count its width
+      }
+      if (r.lazy != LazyMode::kSelect) fields.push_back(std::string(".lazy = ") + lazy(r.lazy));
+      if (!r.order_by.empty()) fields.push_back(".order_by = " + prefix + "OrderBy");
+      if (r.post_update) fields.push_back(".post_update = true");
+      entries.push_back(fit(8, "{", fields, "},"));
+    }
+    out_ << "    static constexpr RelationshipInfo kRelationships[] = {\n";
+    for (const std::string& e : entries) out_ << "        " << e << "\n";
+    out_ << "    };\n    return kRelationships;\n  }\n";
+  }
+
+  void emit_descriptors(const TableModel& t) {
+    out_ << "\n";
+    const std::string& s = t.struct_name;
+    out_ << fmt::format("// Typed columns and relationships of {}.\n", t.qualified_name);
+    out_ << fmt::format("struct {}_ {{\n", s);
+    out_ << fmt::format(
+        "  static const athanor::Table& table() {{ return athanor::Mapper<{}>::table(); }}\n", s);
+    for (const ColumnModel& c : t.columns) {
+      std::string type = fmt::format("athanor::TypedColumn<decltype({}::{}){}>", s, c.member,
+                                     c.enum_as_integer ? ", athanor::IntegerStorage" : "");
+      out_ << member_declaration("static inline const", type,
+                                 fmt::format("{}{{table(), {}}}", c.member, literal(c.name)))
+           << "\n";
+    }
+    for (std::size_t i = 0; i < t.relationships.size(); ++i) {
+      const RelationshipModel& r = t.relationships[i];
+      std::string type =
+          fmt::format("athanor::RelationshipRef<{}, decltype({}::{})>", s, s, r.member);
+      out_ << member_declaration("static constexpr", type,
+                                 fmt::format("{}{{&{}::{}, {}}}", r.member, s, r.member, i))
+           << "\n";
+    }
+    out_ << "};\n";
+  }
+
+  const Schema& schema_;
+  const std::string& header_;
+  std::ostringstream out_;
+};
+
+}  // namespace
+
+std::string emit_header(const Schema& schema, const std::string& header,
+                        const std::string& include_spelling) {
+  return Emitter(schema, header).run(include_spelling);
+}
+
+}  // namespace athanor::gen

@@ -1,0 +1,167 @@
+// Athanor Core, postgresql dialect: the driver (athanor::driver::Connection over libpq).
+//
+// PgConnection owns one PGconn. DML and queries run as named prepared statements, cached per
+// connection by SQL text (LRU); other statements (DDL, SET, ...) run unnamed. execute_many uses
+// libpq's pipeline mode. Results are buffered by default (one PGresult holding every row,
+// converted row by row as fetched) or streamed in single-row mode.
+//
+// Connection states:
+//   ready --execute(stream_results)--> streaming: a PgCursor still reads rows from the socket;
+//         any other call on the connection first drains it (PgCursor::close) --> ready
+//   any --libpq reports CONNECTION_BAD, a shutdown/connection SQLSTATE--> broken (is_broken();
+//         every call fails with OperationalError, connection_invalidated set)
+// Invariants: at most one streaming cursor (active_stream_) exists, and it points back to this
+// connection; every cached statement name exists on the server, except names queued in
+// pending_deallocate_, which are deallocated before the next prepare.
+// Thread-safety: one thread at a time, as for every driver connection.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <libpq-fe.h>
+
+#include "athanor/core/driver.hpp"
+#include "athanor/core/url.hpp"
+#include "core/dialects/postgresql/postgresql_codec.hpp"
+
+namespace athanor::detail::pg {
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+// The columns of a result: names and how to convert each. Shared by the cursors of one
+// prepared statement, whose row type never changes.
+struct ResultShape {
+  std::vector<std::string> names;
+  std::vector<ColumnKind> kinds;
+
+  static std::shared_ptr<const ResultShape> of(const PGresult* result);
+};
+
+class PgConnection;
+
+class PgCursor final : public driver::Cursor {
+ public:
+  // A cursor over a complete result (or a command result without rows).
+  PgCursor(ResultPtr result, std::shared_ptr<const ResultShape> shape);
+  // A cursor streaming from `conn` in single-row mode; `first` holds the first row.
+  PgCursor(PgConnection* conn, ResultPtr first, std::shared_ptr<const ResultShape> shape,
+           std::string sql, std::string parameters);
+  ~PgCursor() override;
+  PgCursor(const PgCursor&) = delete;
+  PgCursor& operator=(const PgCursor&) = delete;
+
+  const std::vector<std::string>& column_names() const override;
+  bool fetch(std::vector<Value>& row) override;
+  std::int64_t rowcount() const override { return rowcount_; }
+  std::optional<std::int64_t> lastrowid() const override { return std::nullopt; }
+  void close() override;
+
+ private:
+  friend class PgConnection;
+  // Reads the remaining results of a streaming query without converting them.
+  void drain() noexcept;
+  // The connection is going away; stop streaming without touching it.
+  void detach() noexcept;
+  void finish_stream(const PGresult* last) noexcept;
+
+  PgConnection* conn_ = nullptr;  // non-null while streaming
+  ResultPtr result_;
+  std::shared_ptr<const ResultShape> shape_;
+  int row_ = 0;
+  int rows_ = 0;
+  std::int64_t rowcount_ = -1;
+  std::string sql_;         // streaming only: for errors raised while fetching
+  std::string parameters_;  // streaming only
+};
+
+class PgConnection final : public driver::Connection {
+ public:
+  // Maximum number of prepared statements kept per connection.
+  static constexpr std::size_t kStatementCacheSize = 128;
+
+  // Connects to the server `url` names. REQUIRES: the URL's query options were validated.
+  // Throws OperationalError with libpq's message when the connection cannot be made.
+  static std::unique_ptr<PgConnection> open(const URL& url);
+  ~PgConnection() override;
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  std::unique_ptr<driver::Cursor> execute(const std::string& sql, std::span<const Value> params,
+                                          const driver::ExecuteOptions& options) override;
+  std::int64_t execute_many(const std::string& sql,
+                            std::span<const std::vector<Value>> rows) override;
+
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+  void savepoint(const std::string& name) override;
+  void release_savepoint(const std::string& name) override;
+  void rollback_to_savepoint(const std::string& name) override;
+
+  bool ping() noexcept override;
+  bool is_broken() const noexcept override;
+  std::string server_version() const override;
+
+ private:
+  friend class PgCursor;
+
+  struct PreparedStatement {
+    std::string sql;
+    std::string name;
+    std::vector<Oid> param_oids;
+    std::shared_ptr<const ResultShape> shape;  // set by the first execution returning rows
+  };
+  using StatementList = std::list<PreparedStatement>;
+
+  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+
+  // Prepared statement for `sql`, preparing it with `oids` on a cache miss.
+  PreparedStatement& statement_for(const std::string& sql, std::span<const Oid> oids,
+                                   std::span<const Value> params_for_errors);
+  void evict(StatementList::iterator it) noexcept;
+  void clear_statement_cache() noexcept;
+  void deallocate(const std::string& name) noexcept;
+  void flush_pending_deallocations() noexcept;
+
+  std::unique_ptr<driver::Cursor> execute_buffered(PreparedStatement* statement,
+                                                   const std::string& sql,
+                                                   std::span<const Value> params);
+  std::unique_ptr<driver::Cursor> execute_streaming(PreparedStatement* statement,
+                                                    const std::string& sql,
+                                                    std::span<const Value> params);
+  // Runs a statement without parameters over the simple query protocol.
+  void run_command(const char* sql);
+  // Ends a streaming cursor, if any, so the connection can take a new command.
+  void finish_active_stream() noexcept;
+  void check_usable(std::string_view sql) const;
+
+  // The single error exit of the driver: translates and throws, marking the connection broken
+  // when libpq lost it.
+  [[noreturn]] void fail(const PGresult* result, std::string_view sql,
+                         std::span<const Value> params);
+  [[noreturn]] void fail_rendered(const PGresult* result, std::string_view sql,
+                                  std::string parameters);
+
+  PGconn* conn_;
+  bool broken_ = false;
+  PgCursor* active_stream_ = nullptr;
+  ParamEncoder encoder_;
+  StatementList statements_;  // most recently used first
+  std::unordered_map<std::string_view, StatementList::iterator> statement_index_;
+  std::vector<std::string> pending_deallocate_;
+  std::vector<Oid> oid_scratch_;
+  std::uint64_t statement_counter_ = 0;
+};
+
+}  // namespace athanor::detail::pg

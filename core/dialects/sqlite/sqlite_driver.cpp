@@ -1,0 +1,811 @@
+// Athanor Core, sqlite dialect: the driver (connection, cursor, prepared statement cache) over
+// the sqlite3 C API, and the translation of sqlite3 errors into Athanor's exception tree.
+//
+// Statement life cycle. Every statement is compiled once per connection and kept in an LRU
+// cache keyed by its SQL text. A cached statement is always reset with no bindings, except while
+// one execution uses it:
+//   - statements that change the database (or are not read-only) run to completion inside
+//     execute(): their RETURNING rows are buffered (SQLite computes them all at the first step
+//     anyway), and the row count and last insert id are read once the statement has finished;
+//   - read-only statements stream: execute() takes the first step and each fetch() the next one.
+//     The streaming cursor is the connection's single active cursor; any further call on the
+//     connection, or the cursor's end, close or destruction, resets the statement.
+// The database handle is closed with sqlite3_close_v2, so a statement still referenced by a cursor
+// that outlives its connection keeps the handle alive until it is finalized.
+#include "core/dialects/sqlite/sqlite_driver.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "athanor/core/error.hpp"
+#include "athanor/core/value.hpp"
+#include "core/dialects/sqlite/sqlite_schema_text.hpp"
+
+namespace athanor::detail {
+
+namespace {
+
+constexpr std::size_t kStatementCacheCapacity = 128;
+constexpr std::string_view kMemoryPath = ":memory:";
+
+// ---- error translation -------------------------------------------------------------------------
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// SQLITE_ERROR messages that mean the SQL itself is wrong, whenever they are reported (a cached
+// statement is recompiled at its next step when the schema changed, so "no such table" can come
+// from sqlite3_step too).
+bool is_sql_text_error(std::string_view message) {
+  return starts_with(message, "no such ") || message.find("syntax error") != std::string::npos ||
+         starts_with(message, "ambiguous column name") ||
+         message.find("has no column named") != std::string::npos ||
+         message.find("incomplete input") != std::string::npos;
+}
+
+// ---- values <-> text ---------------------------------------------------------------------------
+
+// Timestamps are stored as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC for instants, no offset), so that
+// text order is time order and equal instants compare equal as text.
+std::string format_datetime_text(std::chrono::sys_time<std::chrono::microseconds> t) {
+  using namespace std::chrono;
+  const sys_days day = floor<days>(t);
+  const year_month_day ymd{day};
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) return format_timestamp(t, /*with_utc_offset=*/false);
+  const hh_mm_ss<microseconds> hms{t - day};
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}", year,
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     hms.hours().count(), hms.minutes().count(), hms.seconds().count(),
+                     hms.subseconds().count());
+}
+
+std::string format_date_text(std::chrono::sys_days day) {
+  const std::chrono::year_month_day ymd{day};
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) return format_date(day);
+  return fmt::format("{:04}-{:02}-{:02}", year, static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()));
+}
+
+std::string format_time_text(TimeOfDay t) {
+  using namespace std::chrono;
+  if (t.since_midnight < microseconds::zero() || t.since_midnight >= days(1)) {
+    return format_time(t);
+  }
+  const hh_mm_ss<microseconds> hms{t.since_midnight};
+  return fmt::format("{:02}:{:02}:{:02}.{:06}", hms.hours().count(), hms.minutes().count(),
+                     hms.seconds().count(), hms.subseconds().count());
+}
+
+// A NUMERIC(p, s) value that SQLite stored as INTEGER or REAL (its NUMERIC affinity converts
+// numeric-looking text), as a Decimal with the column's scale.
+Decimal decimal_with_scale(std::int64_t value, int scale) {
+  if (scale <= 0) return Decimal{std::to_string(value)};
+  return Decimal{fmt::format("{}.{}", value, std::string(static_cast<std::size_t>(scale), '0'))};
+}
+
+std::optional<Decimal> decimal_with_scale(double value, int scale) {
+  if (!std::isfinite(value)) return std::nullopt;
+  std::string text = fmt::format("{:.{}f}", value, std::max(scale, 0));
+  if (text.front() == '-' && text.find_first_not_of("-0.") == std::string::npos) text.erase(0, 1);
+  return Decimal{std::move(text)};
+}
+
+// ---- statements --------------------------------------------------------------------------------
+
+// What a statement does, which decides how its results are reported.
+enum class StatementKind {
+  kInsert,  // INSERT / REPLACE: row count and last insert id
+  kModify,  // UPDATE / DELETE / WITH ... DML: row count
+  kOther,   // SELECT, DDL, PRAGMA, transaction control: no row count
+};
+
+// The first keyword of `sql`, upper case, skipping white space, comments and parentheses.
+std::string leading_keyword(std::string_view sql) {
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (std::isspace(static_cast<unsigned char>(c)) != 0 || c == '(') {
+      ++i;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      std::size_t end = sql.find('\n', i);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      std::size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  std::string word;
+  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])) != 0) {
+    word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i]))));
+    ++i;
+  }
+  return word;
+}
+
+// One compiled statement. Owned by the connection's cache and, while it runs, by its cursor.
+struct Statement {
+  Statement(sqlite3_stmt* handle, std::string text) : stmt(handle), sql(std::move(text)) {
+    std::string keyword = leading_keyword(sql);
+    const bool read_only = sqlite3_stmt_readonly(stmt) != 0;
+    if (keyword == "INSERT" || keyword == "REPLACE") {
+      kind = StatementKind::kInsert;
+    } else if (keyword == "UPDATE" || keyword == "DELETE" || (keyword == "WITH" && !read_only)) {
+      kind = StatementKind::kModify;
+    } else {
+      kind = StatementKind::kOther;
+    }
+    streams = read_only && kind == StatementKind::kOther;
+    parameter_count = sqlite3_bind_parameter_count(stmt);
+    describe_columns();
+  }
+  ~Statement() { sqlite3_finalize(stmt); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Result column names and, for columns declared NUMERIC(p, s), the scale. Refreshed when a
+  // recompilation after a schema change altered the column count (SELECT *).
+  void describe_columns() {
+    const int count = sqlite3_column_count(stmt);
+    auto names = std::make_shared<std::vector<std::string>>();
+    names->reserve(static_cast<std::size_t>(count));
+    numeric_scales.assign(static_cast<std::size_t>(count), -1);
+    for (int i = 0; i < count; ++i) {
+      const char* name = sqlite3_column_name(stmt, i);
+      names->emplace_back(name ? name : "");
+      if (const char* declared = sqlite3_column_decltype(stmt, i)) {
+        TypeEngine type = parse_sqlite_type(declared);
+        if (const auto* numeric = std::get_if<Numeric>(&type); numeric && numeric->precision) {
+          numeric_scales[static_cast<std::size_t>(i)] = numeric->scale.value_or(0);
+        }
+      }
+    }
+    column_names = std::move(names);
+  }
+  void refresh_columns_if_changed() {
+    if (static_cast<std::size_t>(sqlite3_column_count(stmt)) != column_names->size()) {
+      describe_columns();
+    }
+  }
+  // Back to the cached state: reset, bindings released.
+  void release() {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  }
+
+  sqlite3_stmt* stmt;
+  std::string sql;
+  StatementKind kind = StatementKind::kOther;
+  bool streams = false;
+  int parameter_count = 0;
+  std::shared_ptr<const std::vector<std::string>> column_names;
+  std::vector<int> numeric_scales;  // -1: not a NUMERIC(p, s) column
+};
+
+// Reads the current row of `statement` into `row`, reusing the buffers `row` already holds.
+void read_row(sqlite3* db, const Statement& statement, std::vector<Value>& row) {
+  sqlite3_stmt* stmt = statement.stmt;
+  const std::size_t count = statement.column_names->size();
+  row.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const int col = static_cast<int>(i);
+    Value& out = row[i];
+    const int scale = statement.numeric_scales[i];
+    switch (sqlite3_column_type(stmt, col)) {
+      case SQLITE_INTEGER: {
+        const std::int64_t value = sqlite3_column_int64(stmt, col);
+        if (scale >= 0) {
+          out = decimal_with_scale(value, scale);
+        } else {
+          out = value;
+        }
+        break;
+      }
+      case SQLITE_FLOAT: {
+        const double value = sqlite3_column_double(stmt, col);
+        std::optional<Decimal> decimal;
+        if (scale >= 0) decimal = decimal_with_scale(value, scale);
+        if (decimal) {
+          out = std::move(*decimal);
+        } else {
+          out = value;
+        }
+        break;
+      }
+      case SQLITE_TEXT: {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt, col));
+        if (text == nullptr && sqlite3_errcode(db) == SQLITE_NOMEM) {
+          raise_sqlite_error(SQLITE_NOMEM, "out of memory reading a column", statement.sql, "",
+                             SqliteErrorPhase::kExecute);
+        }
+        const std::string_view view = text ? std::string_view(text, size) : std::string_view();
+        if (auto* existing = std::get_if<std::string>(&out)) {
+          existing->assign(view);
+        } else {
+          out.emplace<std::string>(view);
+        }
+        break;
+      }
+      case SQLITE_BLOB: {
+        const void* data = sqlite3_column_blob(stmt, col);
+        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt, col));
+        if (data == nullptr && size == 0 && sqlite3_errcode(db) == SQLITE_NOMEM) {
+          raise_sqlite_error(SQLITE_NOMEM, "out of memory reading a column", statement.sql, "",
+                             SqliteErrorPhase::kExecute);
+        }
+        Bytes* bytes = std::get_if<Bytes>(&out);
+        if (bytes == nullptr) bytes = &out.emplace<Bytes>();
+        bytes->resize(size);
+        if (size > 0) std::memcpy(bytes->data(), data, size);
+        break;
+      }
+      default:
+        out = Null{};
+        break;
+    }
+  }
+}
+
+// Binds the value of placeholder `index` (1-based). With `values_outlive_execution`, text and
+// blobs already held by `value` are bound without a copy (SQLITE_STATIC); text made here (dates,
+// UUIDs, JSON) is always copied.
+int bind_value(sqlite3_stmt* stmt, int index, const Value& value, bool values_outlive_execution) {
+  const auto held = values_outlive_execution ? SQLITE_STATIC : SQLITE_TRANSIENT;
+  auto bind_text = [&](std::string_view text, sqlite3_destructor_type lifetime) {
+    return sqlite3_bind_text64(stmt, index, text.data(), text.size(), lifetime, SQLITE_UTF8);
+  };
+  return std::visit(
+      [&](const auto& v) -> int {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, Null>) {
+          return sqlite3_bind_null(stmt, index);
+        } else if constexpr (std::is_same_v<T, bool>) {
+          return sqlite3_bind_int64(stmt, index, v ? 1 : 0);
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          return sqlite3_bind_int64(stmt, index, v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          return sqlite3_bind_double(stmt, index, v);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return bind_text(v, held);
+        } else if constexpr (std::is_same_v<T, Bytes>) {
+          // A null pointer would bind NULL: an empty blob must stay an empty blob.
+          if (v.empty()) return sqlite3_bind_zeroblob(stmt, index, 0);
+          return sqlite3_bind_blob64(stmt, index, v.data(), v.size(), held);
+        } else if constexpr (std::is_same_v<T, Decimal>) {
+          return bind_text(v.text, held);
+        } else if constexpr (std::is_same_v<T, std::chrono::sys_days>) {
+          return bind_text(format_date_text(v), SQLITE_TRANSIENT);
+        } else if constexpr (std::is_same_v<T, Timestamp>) {
+          return bind_text(format_datetime_text(v), SQLITE_TRANSIENT);
+        } else if constexpr (std::is_same_v<T, LocalTimestamp>) {
+          return bind_text(format_datetime_text(std::chrono::sys_time<std::chrono::microseconds>(
+                               v.time_since_epoch())),
+                           SQLITE_TRANSIENT);
+        } else if constexpr (std::is_same_v<T, TimeOfDay>) {
+          return bind_text(format_time_text(v), SQLITE_TRANSIENT);
+        } else if constexpr (std::is_same_v<T, UuidValue>) {
+          return bind_text(v.to_string(), SQLITE_TRANSIENT);
+        } else {
+          static_assert(std::is_same_v<T, JsonDocument>);
+          return bind_text(
+              v.document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+              SQLITE_TRANSIENT);
+        }
+      },
+      value);
+}
+
+std::string render_parameters(std::span<const Value> params) {
+  if (params.empty()) return {};
+  return render_values(std::vector<Value>(params.begin(), params.end()));
+}
+
+// Quotes a savepoint name unless it is a plain identifier.
+std::string savepoint_name(const std::string& name) {
+  const bool plain = !name.empty() && std::isdigit(static_cast<unsigned char>(name.front())) == 0 &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+                     });
+  if (plain) return name;
+  std::string quoted = "\"";
+  for (char c : name) {
+    quoted.push_back(c);
+    if (c == '"') quoted.push_back('"');
+  }
+  quoted.push_back('"');
+  return quoted;
+}
+
+// ---- cursors -----------------------------------------------------------------------------------
+
+// A streaming execution in progress. Shared by the cursor and (weakly) by the connection, which
+// closes it before its next call.
+struct Stream {
+  sqlite3* db = nullptr;
+  std::shared_ptr<Statement> statement;  // null once finished or closed
+  bool row_ready = false;                // the last step produced a row not yet fetched
+  std::vector<Value> params;             // bound without copies; also quoted in errors
+
+  void finish() {
+    if (statement) {
+      statement->release();
+      statement.reset();
+    }
+    row_ready = false;
+  }
+};
+
+class SqliteCursor final : public driver::Cursor {
+ public:
+  // A cursor over rows read already.
+  SqliteCursor(std::shared_ptr<const std::vector<std::string>> names,
+               std::vector<std::vector<Value>> rows, std::int64_t rowcount,
+               std::optional<std::int64_t> lastrowid)
+      : names_(std::move(names)),
+        rows_(std::move(rows)),
+        rowcount_(rowcount),
+        lastrowid_(lastrowid) {}
+  // A cursor that steps `stream` on each fetch.
+  SqliteCursor(std::shared_ptr<const std::vector<std::string>> names,
+               std::shared_ptr<Stream> stream)
+      : names_(std::move(names)), stream_(std::move(stream)) {}
+  ~SqliteCursor() override { SqliteCursor::close(); }
+  SqliteCursor(const SqliteCursor&) = delete;
+  SqliteCursor& operator=(const SqliteCursor&) = delete;
+
+  const std::vector<std::string>& column_names() const override { return *names_; }
+
+  bool fetch(std::vector<Value>& row) override {
+    if (!stream_) {
+      if (next_row_ >= rows_.size()) return false;
+      row = std::move(rows_[next_row_++]);
+      return true;
+    }
+    Stream& s = *stream_;
+    if (!s.statement) return false;
+    if (!s.row_ready) {
+      const int rc = sqlite3_step(s.statement->stmt);
+      if (rc == SQLITE_DONE) {
+        s.finish();
+        return false;
+      }
+      if (rc != SQLITE_ROW) {
+        const int code = sqlite3_extended_errcode(s.db);
+        std::string message = sqlite3_errmsg(s.db);
+        std::string sql = s.statement->sql;
+        std::string parameters = render_parameters(s.params);
+        s.finish();
+        raise_sqlite_error(code, std::move(message), std::move(sql), std::move(parameters),
+                           SqliteErrorPhase::kExecute);
+      }
+    }
+    s.row_ready = false;
+    read_row(s.db, *s.statement, row);
+    return true;
+  }
+
+  std::int64_t rowcount() const override { return rowcount_; }
+  std::optional<std::int64_t> lastrowid() const override { return lastrowid_; }
+
+  void close() override {
+    if (stream_) {
+      stream_->finish();
+    } else {
+      rows_.clear();
+      next_row_ = 0;
+    }
+  }
+
+ private:
+  std::shared_ptr<const std::vector<std::string>> names_;
+  std::vector<std::vector<Value>> rows_;
+  std::size_t next_row_ = 0;
+  std::shared_ptr<Stream> stream_;
+  std::int64_t rowcount_ = -1;
+  std::optional<std::int64_t> lastrowid_;
+};
+
+// ---- connection --------------------------------------------------------------------------------
+
+class SqliteConnection final : public driver::Connection {
+ public:
+  SqliteConnection(sqlite3* db, bool in_memory) : db_(db), in_memory_(in_memory) {}
+  ~SqliteConnection() override {
+    close_active_cursor();
+    lru_.clear();
+    index_.clear();
+    sqlite3_close_v2(db_);
+  }
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  std::unique_ptr<driver::Cursor> execute(const std::string& sql, std::span<const Value> params,
+                                          const driver::ExecuteOptions& options) override {
+    (void)options;  // SQLite always streams read-only statements.
+    close_active_cursor();
+    std::shared_ptr<Statement> statement = prepare(sql, params);
+    if (!statement) {
+      return std::make_unique<SqliteCursor>(empty_names(), std::vector<std::vector<Value>>{}, -1,
+                                            std::nullopt);
+    }
+    if (statement->streams) {
+      auto stream = std::make_shared<Stream>();
+      stream->db = db_;
+      stream->params.assign(params.begin(), params.end());
+      bind_all(*statement, stream->params, /*values_outlive_execution=*/true);
+      const int rc = sqlite3_step(statement->stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(*statement, params);
+      statement->refresh_columns_if_changed();
+      stream->statement = statement;
+      stream->row_ready = rc == SQLITE_ROW;
+      if (rc == SQLITE_DONE) stream->finish();
+      active_ = stream;
+      return std::make_unique<SqliteCursor>(statement->column_names, std::move(stream));
+    }
+
+    bind_all(*statement, params, /*values_outlive_execution=*/true);
+    std::vector<std::vector<Value>> rows;
+    int rc = sqlite3_step(statement->stmt);
+    if (rc == SQLITE_ROW) statement->refresh_columns_if_changed();
+    while (rc == SQLITE_ROW) {
+      read_row(db_, *statement, rows.emplace_back());
+      rc = sqlite3_step(statement->stmt);
+    }
+    if (rc != SQLITE_DONE) fail(*statement, params);
+    // The counters of a statement with RETURNING are only final once it is reset.
+    statement->release();
+    std::int64_t rowcount = -1;
+    std::optional<std::int64_t> lastrowid;
+    if (statement->kind != StatementKind::kOther) rowcount = sqlite3_changes64(db_);
+    if (statement->kind == StatementKind::kInsert && rowcount > 0) {
+      lastrowid = sqlite3_last_insert_rowid(db_);
+    }
+    return std::make_unique<SqliteCursor>(statement->column_names, std::move(rows), rowcount,
+                                          lastrowid);
+  }
+
+  std::int64_t execute_many(const std::string& sql,
+                            std::span<const std::vector<Value>> rows) override {
+    close_active_cursor();
+    if (rows.empty()) return 0;
+    std::shared_ptr<Statement> statement = prepare(sql, rows.front());
+    if (!statement) return 0;
+    std::int64_t total = 0;
+    for (const std::vector<Value>& row : rows) {
+      bind_all(*statement, row, /*values_outlive_execution=*/true);
+      int rc = SQLITE_ROW;
+      while (rc == SQLITE_ROW) rc = sqlite3_step(statement->stmt);
+      if (rc != SQLITE_DONE) fail(*statement, row);
+      sqlite3_reset(statement->stmt);
+      if (statement->kind != StatementKind::kOther) total += sqlite3_changes64(db_);
+    }
+    sqlite3_clear_bindings(statement->stmt);
+    return statement->kind != StatementKind::kOther ? total : -1;
+  }
+
+  void begin() override { run("BEGIN"); }
+  void commit() override { run("COMMIT"); }
+  void rollback() override { run("ROLLBACK"); }
+  void savepoint(const std::string& name) override { run("SAVEPOINT " + savepoint_name(name)); }
+  void release_savepoint(const std::string& name) override {
+    run("RELEASE SAVEPOINT " + savepoint_name(name));
+  }
+  void rollback_to_savepoint(const std::string& name) override {
+    run("ROLLBACK TO SAVEPOINT " + savepoint_name(name));
+  }
+
+  bool ping() noexcept override {
+    try {
+      run("SELECT 1");
+      return true;
+    } catch (...) {
+      return false;
+    }
+  }
+  bool is_broken() const noexcept override { return broken_; }
+  std::string server_version() const override { return sqlite3_libversion(); }
+
+  // Runs a statement that returns nothing the caller needs (transaction control, PRAGMAs).
+  void run(const std::string& sql) { (void)execute(sql, {}, {}); }
+
+ private:
+  using Lru = std::list<std::shared_ptr<Statement>>;
+
+  static std::shared_ptr<const std::vector<std::string>> empty_names() {
+    static const auto kEmpty = std::make_shared<const std::vector<std::string>>();
+    return kEmpty;
+  }
+
+  void close_active_cursor() {
+    if (auto stream = active_.lock()) stream->finish();
+    active_.reset();
+  }
+
+  // The cached statement for `sql`, compiled on a miss; null for text without a statement
+  // (only white space and comments). `params` only serve error messages.
+  std::shared_ptr<Statement> prepare(const std::string& sql, std::span<const Value> params) {
+    if (auto it = index_.find(sql); it != index_.end()) {
+      lru_.splice(lru_.begin(), lru_, it->second);
+      return *it->second;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    const char* tail = nullptr;
+    // The length includes the terminating NUL, which spares SQLite a copy.
+    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+    if (rc != SQLITE_OK) {
+      raise(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_), sql, params,
+            SqliteErrorPhase::kPrepare);
+    }
+    if (stmt == nullptr) return nullptr;
+    auto statement = std::make_shared<Statement>(stmt, sql);
+    if (has_second_statement(tail, sql)) {
+      DBAPIError::Details details;
+      details.message = "only one statement can be executed at a time";
+      details.sql = sql;
+      details.parameters = render_parameters(params);
+      throw ProgrammingError(std::move(details));
+    }
+    lru_.push_front(statement);
+    index_.emplace(std::string_view(statement->sql), lru_.begin());
+    if (lru_.size() > kStatementCacheCapacity) {
+      index_.erase(std::string_view(lru_.back()->sql));
+      lru_.pop_back();
+    }
+    return statement;
+  }
+
+  // Whether text after the first statement holds another statement (rather than only white space,
+  // comments and semicolons).
+  bool has_second_statement(const char* tail, const std::string& sql) const {
+    const char* end = sql.c_str() + sql.size();
+    if (tail == nullptr || tail >= end) return false;
+    sqlite3_stmt* next = nullptr;
+    const int rc = sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &next, nullptr);
+    sqlite3_finalize(next);
+    return rc != SQLITE_OK || next != nullptr;
+  }
+
+  void bind_all(Statement& statement, std::span<const Value> params,
+                bool values_outlive_execution) {
+    if (static_cast<std::size_t>(statement.parameter_count) != params.size()) {
+      DBAPIError::Details details;
+      details.message = fmt::format(
+          "incorrect number of bindings supplied: the statement uses {}, and {} {} "
+          "supplied",
+          statement.parameter_count, params.size(), params.size() == 1 ? "was" : "were");
+      details.sql = statement.sql;
+      details.parameters = render_parameters(params);
+      throw ProgrammingError(std::move(details));
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      int rc = SQLITE_OK;
+      try {
+        rc = bind_value(statement.stmt, static_cast<int>(i + 1), params[i],
+                        values_outlive_execution);
+      } catch (const nlohmann::json::exception& e) {
+        statement.release();
+        throw ArgumentError(
+            fmt::format("parameter {}: cannot bind JSON document: {}", i + 1, e.what()));
+      }
+      if (rc != SQLITE_OK) fail(statement, params);
+    }
+  }
+
+  // Raises the error of the last call on `statement`, leaving it reset.
+  [[noreturn]] void fail(Statement& statement, std::span<const Value> params) {
+    const int code = sqlite3_extended_errcode(db_);
+    std::string message = sqlite3_errmsg(db_);
+    statement.release();
+    raise(code, std::move(message), statement.sql, params, SqliteErrorPhase::kExecute);
+  }
+
+  [[noreturn]] void raise(int code, std::string message, const std::string& sql,
+                          std::span<const Value> params, SqliteErrorPhase phase) {
+    // A file that stopped being a usable database will not recover on this handle; a new
+    // connection may (the file was replaced). An in-memory database must never be dropped.
+    const int primary = code & 0xff;
+    if (!in_memory_ && (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)) broken_ = true;
+    raise_sqlite_error(code, std::move(message), sql, render_parameters(params), phase);
+  }
+
+  sqlite3* db_;
+  bool in_memory_;
+  bool broken_ = false;
+  Lru lru_;                                                    // most recently used first
+  std::unordered_map<std::string_view, Lru::iterator> index_;  // keys view Statement::sql
+  std::weak_ptr<Stream> active_;
+};
+
+// ---- URL options -------------------------------------------------------------------------------
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+[[noreturn]] void bad_option(std::string_view key, std::string_view value,
+                             std::string_view expected) {
+  throw ArgumentError(fmt::format("invalid value '{}' for option '{}' in sqlite URL; expected {}",
+                                  value, key, expected));
+}
+
+}  // namespace
+
+void raise_sqlite_error(int extended_code, std::string message, std::string sql,
+                        std::string parameters, SqliteErrorPhase phase) {
+  DBAPIError::Details details;
+  details.message = std::move(message);
+  details.sql = std::move(sql);
+  details.parameters = std::move(parameters);
+  details.native_code = extended_code;
+  const int primary = extended_code & 0xff;
+  if (phase == SqliteErrorPhase::kConnect && primary != SQLITE_MISUSE) {
+    throw OperationalError(std::move(details));
+  }
+  switch (primary) {
+    case SQLITE_CONSTRAINT:
+      details.sqlstate = "23000";  // SQL standard: integrity constraint violation
+      throw IntegrityError(std::move(details));
+    case SQLITE_ERROR:
+      if (phase == SqliteErrorPhase::kPrepare || is_sql_text_error(details.message)) {
+        throw ProgrammingError(std::move(details));
+      }
+      throw OperationalError(std::move(details));
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_ABORT:
+    case SQLITE_INTERRUPT:
+    case SQLITE_PROTOCOL:
+    case SQLITE_NOLFS:
+    case SQLITE_AUTH:
+    case SQLITE_SCHEMA:
+    case SQLITE_NOMEM:
+    case SQLITE_NOTADB:
+      throw OperationalError(std::move(details));
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG:
+    case SQLITE_RANGE:
+      throw DataError(std::move(details));
+    case SQLITE_MISUSE:
+      throw InterfaceError(std::move(details));
+    default:  // SQLITE_CORRUPT, SQLITE_INTERNAL, codes that should never reach a caller
+      throw InternalError(std::move(details));
+  }
+}
+
+SqliteConnectOptions parse_sqlite_url(const URL& url) {
+  if ((url.host && !url.host->empty()) || url.port || url.username || url.password) {
+    throw ArgumentError(
+        "invalid sqlite URL '" + url.render() +
+        "': sqlite takes no host, port or credentials; use sqlite:///relative/path.db, "
+        "sqlite:////absolute/path.db or sqlite:///:memory:");
+  }
+  SqliteConnectOptions options;
+  options.path = url.database.value_or("");
+  if (options.path.empty()) options.path = kMemoryPath;
+  for (const auto& [key, value] : url.query) {
+    const std::string v = lower(value);
+    if (key == "mode") {
+      if (v == "ro") {
+        options.mode = SqliteOpenMode::kReadOnly;
+      } else if (v == "rw") {
+        options.mode = SqliteOpenMode::kReadWrite;
+      } else if (v == "rwc") {
+        options.mode = SqliteOpenMode::kReadWriteCreate;
+      } else {
+        bad_option(key, value, "ro, rw or rwc");
+      }
+    } else if (key == "timeout") {
+      double seconds = -1;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(seconds) ||
+          seconds < 0 || seconds > 86400.0 * 365) {
+        bad_option(key, value, "a number of seconds, e.g. 5 or 0.5");
+      }
+      options.busy_timeout = std::chrono::milliseconds(std::llround(seconds * 1000));
+    } else if (key == "foreign_keys") {
+      if (v == "on" || v == "true" || v == "1" || v == "yes") {
+        options.foreign_keys = true;
+      } else if (v == "off" || v == "false" || v == "0" || v == "no") {
+        options.foreign_keys = false;
+      } else {
+        bad_option(key, value, "on or off");
+      }
+    } else if (key == "journal_mode") {
+      static constexpr std::string_view kModes[] = {"delete", "truncate", "persist",
+                                                    "memory", "wal",      "off"};
+      if (std::find(std::begin(kModes), std::end(kModes), v) == std::end(kModes)) {
+        bad_option(key, value, "delete, truncate, persist, memory, wal or off");
+      }
+      std::string upper = v;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      options.journal_mode = std::move(upper);
+    } else {
+      throw ArgumentError(fmt::format(
+          "unknown option '{}' in sqlite URL; known options: mode, timeout, foreign_keys, "
+          "journal_mode",
+          key));
+    }
+  }
+  return options;
+}
+
+std::unique_ptr<driver::Connection> open_sqlite_connection(const SqliteConnectOptions& options) {
+  // One thread uses a connection at a time (the pool guarantees it), so SQLite's own mutex is
+  // not needed. No SQLITE_OPEN_URI: the path is a plain file name.
+  int flags = SQLITE_OPEN_NOMUTEX;
+  switch (options.mode) {
+    case SqliteOpenMode::kReadOnly:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
+    case SqliteOpenMode::kReadWrite:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case SqliteOpenMode::kReadWriteCreate:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+  }
+  const bool in_memory = options.path == kMemoryPath;
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(options.path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const int code = db ? sqlite3_extended_errcode(db) : rc;
+    std::string message = fmt::format("unable to open database file '{}': {}", options.path,
+                                      db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close_v2(db);
+    raise_sqlite_error(code, std::move(message), "", "", SqliteErrorPhase::kConnect);
+  }
+  auto connection = std::make_unique<SqliteConnection>(db, in_memory);
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, static_cast<int>(std::min<std::int64_t>(
+                               options.busy_timeout.count(), std::numeric_limits<int>::max())));
+  try {
+    connection->run(options.foreign_keys ? "PRAGMA foreign_keys = ON"
+                                         : "PRAGMA foreign_keys = OFF");
+    if (options.journal_mode) connection->run("PRAGMA journal_mode = " + *options.journal_mode);
+    // Opening is lazy: reading the header now reports a file that is not a database (or is
+    // locked) here, with its path, rather than at the first statement.
+    if (!in_memory) connection->run("PRAGMA schema_version");
+  } catch (const DBAPIError& e) {
+    DBAPIError::Details details = e.details();
+    details.message =
+        fmt::format("cannot use database file '{}': {}", options.path, details.message);
+    throw OperationalError(std::move(details));
+  }
+  return connection;
+}
+
+}  // namespace athanor::detail

@@ -1,0 +1,211 @@
+// Athanor benchmarks (tests/perf): the workloads written the way an application uses Athanor
+// Core, the side measured against the raw client libraries.
+//
+// Only the public API (athanor/core.hpp) is used, in the plain style SQLAlchemy's
+// examples/performance uses: executemany with a list of parameter dicts, select() into
+// structs, one statement object reused for the lookups, commit after each single-row insert.
+#include <athanor/core.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "tests/perf/bench.hpp"
+
+namespace athanor::bench {
+
+namespace {
+
+Params row_params(const BenchRow& row) {
+  return Params{{"name", row.name}, {"value", row.value}, {"score", row.score}};
+}
+
+std::vector<Params> all_row_params(const Dataset& data) {
+  std::vector<Params> params;
+  params.reserve(data.rows.size());
+  for (const BenchRow& row : data.rows) params.push_back(row_params(row));
+  return params;
+}
+
+class CoreSide final : public Side {
+ public:
+  explicit CoreSide(const std::string& url)
+      : engine_(create_engine(url)),
+        table_(metadata_.table(std::string(kTable),
+                               {
+                                   Column("id", Integer{}, {.primary_key = true}),
+                                   Column("name", String{kNameLength}, {.nullable = false}),
+                                   Column("value", Integer{}, {.nullable = false}),
+                                   Column("score", Double{}, {.nullable = false}),
+                               })),
+        conn_(engine_.connect()) {}
+
+  std::vector<Method> methods(Workload workload) override {
+    switch (workload) {
+      case Workload::kBulkInsert:
+        return {{"execute(insert(t), vector<Params>)", [this](auto& d) { return bulk_insert(d); }},
+                {"what-if: insert(t).values(1000 rows) per page",
+                 [this](auto& d) { return bulk_insert_values_pages(d); }}};
+      case Workload::kInsertReturning:
+        return {{"insert(t).returning(id), scalars<int64_t>",
+                 [this](auto& d) { return insert_returning(d); }}};
+      case Workload::kLoadRows:
+        return {{"execute(select(t)).as<BenchRow>()", [this](auto& d) { return load_as(d); }},
+                {"Row iteration with get<T>", [this](auto& d) { return load_get(d); }},
+                {"what-if: value_from<T>(row[i]), no column context",
+                 [this](auto& d) { return load_value_from(d); }}};
+      case Workload::kPkLookups:
+        return {{"id == bindparam(\"id\"), first()", [this](auto& d) { return lookups(d); }}};
+      case Workload::kSingleInserts:
+        return {
+            {"execute(insert(t), params); commit()", [this](auto& d) { return single_inserts(d); }},
+            {"engine.begin([](conn) {...}) per row",
+             [this](auto& d) { return single_inserts_begin(d); }},
+            {"what-if: autocommit, no BEGIN/COMMIT (driver level)",
+             [this](auto& d) { return single_inserts_autocommit(d); }}};
+    }
+    return {};
+  }
+
+  void recover() noexcept override {
+    try {
+      conn_.rollback();
+    } catch (...) {
+      // The next run reports the state the connection is in.
+    }
+  }
+
+ private:
+  Outcome bulk_insert(const Dataset& data) {
+    Result result = conn_.execute(insert(table_), all_row_params(data));
+    Outcome out{.affected = result.rowcount()};
+    conn_.commit();
+    return out;
+  }
+
+  // What executemany would cost if the dialect chose multi-row VALUES pages (as it does for
+  // RETURNING) instead of one statement per row.
+  Outcome bulk_insert_values_pages(const Dataset& data) {
+    Outcome out{.affected = 0};
+    const std::size_t n = data.rows.size();
+    for (std::size_t begin = 0; begin < n; begin += kRowsPerMultiRowInsert) {
+      const std::size_t end = std::min(n, begin + kRowsPerMultiRowInsert);
+      std::vector<Params> page;
+      page.reserve(end - begin);
+      for (std::size_t i = begin; i < end; ++i) page.push_back(row_params(data.rows[i]));
+      out.affected += conn_.execute(insert(table_).values(std::move(page))).rowcount();
+    }
+    conn_.commit();
+    return out;
+  }
+
+  Outcome insert_returning(const Dataset& data) {
+    Outcome out;
+    out.ids = conn_.execute(insert(table_).returning(table_.c("id")), all_row_params(data))
+                  .scalars<std::int64_t>();
+    conn_.commit();
+    return out;
+  }
+
+  Outcome load_as(const Dataset&) {
+    Outcome out;
+    out.rows = conn_.execute(select(table_)).as<BenchRow>();
+    conn_.commit();
+    return out;
+  }
+
+  Outcome load_get(const Dataset& data) {
+    Outcome out;
+    out.rows.reserve(data.rows.size());
+    for (const Row& row : conn_.execute(select(table_))) {
+      out.rows.push_back(BenchRow{row.get<std::int64_t>(0), row.get<std::string>(1),
+                                  row.get<std::int64_t>(2), row.get<double>(3)});
+    }
+    conn_.commit();
+    return out;
+  }
+
+  // What Row::get<T> would cost if it named the column only when a conversion fails.
+  Outcome load_value_from(const Dataset& data) {
+    Outcome out;
+    out.rows.reserve(data.rows.size());
+    for (const Row& row : conn_.execute(select(table_))) {
+      const std::vector<Value>& v = row.values();
+      out.rows.push_back(BenchRow{value_from<std::int64_t>(v[0]), value_from<std::string>(v[1]),
+                                  value_from<std::int64_t>(v[2]), value_from<double>(v[3])});
+    }
+    conn_.commit();
+    return out;
+  }
+
+  Outcome lookups(const Dataset& data) {
+    Outcome out;
+    out.rows.reserve(data.lookup_ids.size());
+    const Select stmt = select(table_).where(table_.c("id") == bindparam("id"));
+    for (std::int64_t id : data.lookup_ids) {
+      std::optional<Row> row = conn_.execute(stmt, {{"id", id}}).first();
+      if (!row) throw std::runtime_error("Core: no row for id " + std::to_string(id));
+      out.rows.push_back(row->as<BenchRow>());
+    }
+    conn_.commit();
+    return out;
+  }
+
+  Outcome single_inserts(const Dataset& data) {
+    Outcome out{.affected = 0};
+    const Insert stmt = insert(table_);
+    for (const BenchRow& row : data.rows) {
+      out.affected += conn_.execute(stmt, row_params(row)).rowcount();
+      conn_.commit();
+    }
+    return out;
+  }
+
+  // SQLAlchemy's examples/performance style: a pooled connection and a transaction per row.
+  Outcome single_inserts_begin(const Dataset& data) {
+    Outcome out{.affected = 0};
+    const Insert stmt = insert(table_);
+    for (const BenchRow& row : data.rows) {
+      out.affected += engine_.begin(
+          [&](Connection& conn) { return conn.execute(stmt, row_params(row)).rowcount(); });
+    }
+    return out;
+  }
+
+  // What a per-connection AUTOCOMMIT mode (SQLAlchemy's isolation_level="AUTOCOMMIT") would
+  // cost: each INSERT commits by itself, with no BEGIN or COMMIT round trip. Measured through
+  // the driver connection, as Core has no such mode.
+  Outcome single_inserts_autocommit(const Dataset& data) {
+    Outcome out{.affected = 0};
+    driver::Connection& driver = conn_.driver_connection();
+    const std::string sql = to_string(
+        insert(table_).values({{"name", ""}, {"value", 0}, {"score", 0.0}}), conn_.dialect());
+    // MySQL sessions run with autocommit off (Core's transactions rely on it); turn it on.
+    const bool mysql = conn_.dialect().name() == "mysql";
+    if (mysql) driver.execute("SET autocommit = 1", {});
+    std::vector<Value> params(3);
+    for (const BenchRow& row : data.rows) {
+      params[0] = row.name;
+      params[1] = row.value;
+      params[2] = row.score;
+      out.affected += driver.execute(sql, params)->rowcount();
+    }
+    if (mysql) driver.execute("SET autocommit = 0", {});
+    return out;
+  }
+
+  Engine engine_;
+  MetaData metadata_;
+  Table& table_;
+  Connection conn_;
+};
+
+}  // namespace
+
+std::unique_ptr<Side> make_core_side(const std::string& url) {
+  return std::make_unique<CoreSide>(url);
+}
+
+}  // namespace athanor::bench
