@@ -17,9 +17,10 @@ void Diagnostics::print(std::ostream& out) const {
   };
   std::stable_sort(sorted.begin(), sorted.end(),
                    [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
-  sorted.erase(std::unique(sorted.begin(), sorted.end(),
-                           [&](const Diagnostic& a, const Diagnostic& b) { return key(a) == key(b); }),
-               sorted.end());
+  sorted.erase(
+      std::unique(sorted.begin(), sorted.end(),
+                  [&](const Diagnostic& a, const Diagnostic& b) { return key(a) == key(b); }),
+      sorted.end());
   for (const Diagnostic& d : sorted) {
     if (d.location.valid()) out << to_string(d.location) << ": ";
     out << "error: " << d.message << '\n';

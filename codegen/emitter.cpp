@@ -31,11 +31,21 @@ std::string literal(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
@@ -45,6 +55,11 @@ std::string literal(const std::string& text) {
     }
   }
   return out + "\"";
+}
+
+// `.name = value`, a designated initializer.
+std::string field(std::string_view name, const std::string& value) {
+  return fmt::format(".{} = {}", name, value);
 }
 
 std::string camel_case(const std::string& name) {
@@ -61,48 +76,73 @@ std::string camel_case(const std::string& name) {
   return out;
 }
 
-std::string sql_type(const SqlType& type) {
+// The TypeSpec spelling of a column type: spec::String(255), spec::Enum<blog::Status>().
+std::string type_spec(const SqlType& type) {
   switch (type.kind) {
-    case SqlType::Kind::kInteger: return "Integer{}";
-    case SqlType::Kind::kBigInteger: return "BigInteger{}";
-    case SqlType::Kind::kSmallInteger: return "SmallInteger{}";
-    case SqlType::Kind::kBoolean: return "Boolean{}";
-    case SqlType::Kind::kFloat: return "Float{}";
-    case SqlType::Kind::kDouble: return "Double{}";
+    case SqlType::Kind::kInteger:
+      return "spec::Integer()";
+    case SqlType::Kind::kBigInteger:
+      return "spec::BigInteger()";
+    case SqlType::Kind::kSmallInteger:
+      return "spec::SmallInteger()";
+    case SqlType::Kind::kBoolean:
+      return "spec::Boolean()";
+    case SqlType::Kind::kFloat:
+      return "spec::Float()";
+    case SqlType::Kind::kDouble:
+      return "spec::Double()";
     case SqlType::Kind::kNumeric:
-      if (type.precision && type.scale) return fmt::format("Numeric{{{}, {}}}", *type.precision, *type.scale);
-      if (type.precision) return fmt::format("Numeric{{{}}}", *type.precision);
-      return "Numeric{}";
+      if (type.precision && type.scale) {
+        return fmt::format("spec::Numeric({}, {})", *type.precision, *type.scale);
+      }
+      if (type.precision) return fmt::format("spec::Numeric({})", *type.precision);
+      return "spec::Numeric()";
     case SqlType::Kind::kString:
-      return type.length ? fmt::format("String{{{}}}", *type.length) : "String{}";
-    case SqlType::Kind::kText: return "Text{}";
-    case SqlType::Kind::kDate: return "Date{}";
-    case SqlType::Kind::kDateTime: return type.timezone ? "DateTime{true}" : "DateTime{}";
-    case SqlType::Kind::kTime: return "Time{}";
-    case SqlType::Kind::kLargeBinary: return "LargeBinary{}";
-    case SqlType::Kind::kJson: return "JSON{}";
-    case SqlType::Kind::kUuid: return "Uuid{}";
-    case SqlType::Kind::kEnum: return fmt::format("enum_type<{}>()", type.enum_name);
+      return type.length ? fmt::format("spec::String({})", *type.length) : "spec::String()";
+    case SqlType::Kind::kText:
+      return "spec::Text()";
+    case SqlType::Kind::kDate:
+      return "spec::Date()";
+    case SqlType::Kind::kDateTime:
+      return type.timezone ? "spec::DateTime(true)" : "spec::DateTime()";
+    case SqlType::Kind::kTime:
+      return "spec::Time()";
+    case SqlType::Kind::kLargeBinary:
+      return "spec::LargeBinary()";
+    case SqlType::Kind::kJson:
+      return "spec::JSON()";
+    case SqlType::Kind::kUuid:
+      return "spec::Uuid()";
+    case SqlType::Kind::kEnum:
+      return fmt::format("spec::Enum<{}>()", type.enum_name);
   }
   return "?";
 }
 
 const char* direction(Direction d) {
   switch (d) {
-    case Direction::kManyToOne: return "RelationshipDirection::kManyToOne";
-    case Direction::kOneToMany: return "RelationshipDirection::kOneToMany";
-    case Direction::kOneToOne: return "RelationshipDirection::kOneToOne";
-    case Direction::kManyToMany: return "RelationshipDirection::kManyToMany";
+    case Direction::kManyToOne:
+      return "RelationshipDirection::kManyToOne";
+    case Direction::kOneToMany:
+      return "RelationshipDirection::kOneToMany";
+    case Direction::kOneToOne:
+      return "RelationshipDirection::kOneToOne";
+    case Direction::kManyToMany:
+      return "RelationshipDirection::kManyToMany";
   }
   return "?";
 }
 
 const char* lazy(LazyMode mode) {
   switch (mode) {
-    case LazyMode::kSelect: return "Lazy::kSelect";
-    case LazyMode::kSelectIn: return "Lazy::kSelectIn";
-    case LazyMode::kJoined: return "Lazy::kJoined";
-    case LazyMode::kRaise: return "Lazy::kRaise";
+    case LazyMode::kSelect:
+      return "Lazy::kSelect";
+    case LazyMode::kSelectIn:
+      return "Lazy::kSelectIn";
+    case LazyMode::kJoined:
+      return "Lazy::kJoined";
+    case LazyMode::kRaise:
+      return "Lazy::kRaise";
   }
   return "?";
 }
@@ -110,15 +150,13 @@ const char* lazy(LazyMode mode) {
 std::string cascade(const std::vector<std::string>& flags) {
   if (flags.empty()) return "Cascade::kNone";
   std::string out;
-  for (const std::string& f : flags) {
+  for (const std::string& flag : flags) {
+    std::string name = flag;  // "delete-orphan" -> kDeleteOrphan
+    for (char& c : name) {
+      if (c == '-') c = '_';
+    }
     if (!out.empty()) out += " | ";
-    out += "Cascade::k" + camel_case([&] {
-      std::string s = f;
-      for (char& c : s) {
-        if (c == '-') c = '_';
-      }
-      return s;
-    }());
+    out += fmt::format("Cascade::k{}", camel_case(name));
   }
   return out;
 }
@@ -142,12 +180,6 @@ std::string fit(std::size_t indent, const std::string& head, const std::vector<s
   return head + join(items, ",\n" + pad) + tail;
 }
 
-std::string string_list(const std::vector<std::string>& names) {
-  std::vector<std::string> quoted;
-  for (const std::string& n : names) quoted.push_back(literal(n));
-  return "{" + join(quoted, ", ") + "}";
-}
-
 // Breaks `text` (starting at column `indent`) before the separators `sep` that would pass the
 // column limit; continuation lines are indented by `continuation` more columns.
 std::string wrap_operators(std::size_t indent, const std::string& text, const std::string& sep,
@@ -158,8 +190,8 @@ std::string wrap_operators(std::size_t indent, const std::string& text, const st
   std::size_t start = 0;
   while (start < text.size()) {
     std::size_t next = text.find(sep, start);
-    std::string piece = next == std::string::npos ? text.substr(start)
-                                                  : text.substr(start, next - start);
+    std::string piece =
+        next == std::string::npos ? text.substr(start) : text.substr(start, next - start);
     std::string joint = start == 0 ? "" : sep;
     if (start > 0 && column + joint.size() + piece.size() > kColumnLimit) {
       std::string trimmed = sep;
@@ -179,8 +211,8 @@ std::string wrap_operators(std::size_t indent, const std::string& text, const st
 }
 
 // `static constexpr <type> <name>[] = {items};` at `indent`, wrapped when long.
-std::string array_declaration(std::size_t indent, const std::string& type,
-                              const std::string& name, const std::vector<std::string>& items) {
+std::string array_declaration(std::size_t indent, const std::string& type, const std::string& name,
+                              const std::vector<std::string>& items) {
   std::string head = fmt::format("static constexpr {} {}[] = {{", type, name);
   std::string line = head + join(items, ", ") + "};";
   if (indent + line.size() <= kColumnLimit) return line;
@@ -248,7 +280,8 @@ class Emitter {
     for (std::size_t i = 0; i < tables.size();) {
       const std::string& ns = tables[i]->namespace_name;
       if (!ns.empty()) out_ << fmt::format("\nnamespace {} {{\n", ns);
-      for (; i < tables.size() && tables[i]->namespace_name == ns; ++i) emit_descriptors(*tables[i]);
+      for (; i < tables.size() && tables[i]->namespace_name == ns; ++i)
+        emit_descriptors(*tables[i]);
       if (!ns.empty()) out_ << fmt::format("\n}}  // namespace {}\n", ns);
     }
     out_ << "\n#pragma GCC diagnostic pop\n";
@@ -280,75 +313,27 @@ class Emitter {
     out_ << "  }};\n};\n#endif\n";
   }
 
-  std::string column_options(const TableModel& t, const ColumnModel& c) {
-    std::vector<std::string> options;
-    if (c.primary_key) options.push_back(".primary_key = true");
-    bool core_default = !c.primary_key;  // Core: nullable unless a primary key
-    if (!c.primary_key && c.nullable != core_default) {
-      options.push_back(fmt::format(".nullable = {}", c.nullable ? "true" : "false"));
-    }
-    if (c.unique) options.push_back(".unique = true");
-    if (c.index) options.push_back(".index = true");
+  // The designated fields of a ColumnSpec, in declaration order, defaults left out.
+  static std::vector<std::string> column_fields(const ColumnModel& c) {
+    std::vector<std::string> fields = {field("name", literal(c.name)),
+                                       field("type", type_spec(c.type))};
+    if (c.primary_key) fields.push_back(".primary_key = true");
+    if (!c.primary_key && c.nullable) fields.push_back(".nullable = true");
+    if (c.unique) fields.push_back(".unique = true");
+    if (c.index) fields.push_back(".index = true");
     if (c.autoincrement) {
-      options.push_back(fmt::format(".autoincrement = {}", *c.autoincrement ? "true" : "false"));
+      fields.push_back(fmt::format(".autoincrement = {}", *c.autoincrement ? "true" : "false"));
     }
-    if (c.server_default) options.push_back(".server_default = " + literal(*c.server_default));
-    if (!c.comment.empty()) options.push_back(".comment = " + literal(c.comment));
-    if (!c.info.empty()) options.push_back(".info = nlohmann::json::parse(" + literal(c.info) + ")");
-    (void)t;
-    return join(options, ", ");
-  }
-
-  std::string column_expression(const TableModel& t, const ColumnModel& c, std::size_t indent) {
-    std::vector<std::string> args = {literal(c.name), sql_type(c.type)};
+    if (c.server_default) fields.push_back(field("server_default", literal(*c.server_default)));
+    if (!c.comment.empty()) fields.push_back(field("comment", literal(c.comment)));
+    if (!c.info.empty()) fields.push_back(field("info", literal(c.info)));
     if (c.foreign_key) {
       const ForeignKeyModel& fk = *c.foreign_key;
-      std::vector<std::string> fk_options;
-      if (!fk.ondelete.empty()) fk_options.push_back(".ondelete = " + literal(fk.ondelete));
-      if (!fk.onupdate.empty()) fk_options.push_back(".onupdate = " + literal(fk.onupdate));
-      std::string target = literal(fk.table + "." + fk.column);
-      args.push_back(fk_options.empty()
-                         ? fmt::format("ForeignKey({})", target)
-                         : fmt::format("ForeignKey({}, {{{}}})", target, join(fk_options, ", ")));
+      fields.push_back(field("foreign_key", literal(fk.table + "." + fk.column)));
+      if (!fk.ondelete.empty()) fields.push_back(field("ondelete", literal(fk.ondelete)));
+      if (!fk.onupdate.empty()) fields.push_back(field("onupdate", literal(fk.onupdate)));
     }
-    std::string options = column_options(t, c);
-    if (!options.empty()) args.push_back("{" + options + "}");
-    std::string one_line = "Column(" + join(args, ", ") + "),";
-    if (indent + one_line.size() <= kColumnLimit) return one_line;
-    // Too long: the options (or the last arguments) on their own, aligned lines.
-    std::string pad(indent + 7, ' ');
-    std::string out = "Column(" + args[0] + ", " + args[1];
-    for (std::size_t i = 2; i < args.size(); ++i) {
-      std::string arg = args[i];
-      if (arg.rfind("ForeignKey(", 0) == 0 && pad.size() + arg.size() + 1 > kColumnLimit) {
-        std::size_t comma = arg.find(", {");
-        if (comma != std::string::npos) {
-          arg = arg.substr(0, comma + 1) + "\n" + std::string(pad.size() + 11, ' ') +
-                arg.substr(comma + 2);
-        }
-      }
-      if (arg.front() == '{' && pad.size() + arg.size() + 2 > kColumnLimit) {
-        std::vector<std::string> parts;
-        std::string current;
-        int depth = 0;
-        for (std::size_t k = 1; k + 1 < arg.size(); ++k) {
-          char ch = arg[k];
-          if (ch == '(' || ch == '{') ++depth;
-          if (ch == ')' || ch == '}') --depth;
-          if (ch == ',' && depth == 0 && arg[k + 1] == ' ' && arg[k + 2] == '.') {
-            parts.push_back(current);
-            current.clear();
-            ++k;
-            continue;
-          }
-          current += ch;
-        }
-        parts.push_back(current);
-        arg = "{" + join(parts, ",\n" + pad + " ") + "}";
-      }
-      out += ",\n" + pad + arg;
-    }
-    return out + "),";
+    return fields;
   }
 
   void emit_mapper(const TableModel& t) {
@@ -356,63 +341,76 @@ class Emitter {
     out_ << fmt::format("\n// {} <-> table \"{}\".\n", model, t.name);
     out_ << fmt::format("template <>\nstruct Mapper<{0}> : MapperBase<{0}> {{\n", model);
 
-    // table()
+    // table(): constant data handed to define_table().
     out_ << "  static const Table& table() {\n";
-    out_ << fmt::format("    static const Table& defined = define_table(\n        {},\n        {{\n",
-                        literal(t.name));
+    out_ << "    static constexpr ColumnSpec kColumns[] = {\n";
     for (const ColumnModel& c : t.columns) {
-      out_ << "            " << column_expression(t, c, 12) << "\n";
+      out_ << "        " << fit(8, "{", column_fields(c), "},") << "\n";
     }
-    std::vector<std::string> table_options;
-    if (!t.comment.empty()) table_options.push_back(".comment = " + literal(t.comment));
-    if (!t.info.empty()) table_options.push_back(".info = nlohmann::json::parse(" + literal(t.info) + ")");
-    // Each constraint list: `.field = {{...}, {...}}`, wrapped per item and per item field.
-    auto constraint_list = [&](const std::string& field,
-                               const std::vector<std::vector<std::string>>& entries) {
-      std::string head = "." + field + " = {";
-      std::vector<std::string> items;
-      for (const auto& fields : entries) items.push_back(fit(9 + head.size(), "{", fields, "}"));
-      table_options.push_back(fit(9, head, items, "}"));
+    out_ << "    };\n";
+    std::vector<std::string> table_fields = {field("name", literal(t.name)), ".columns = kColumns"};
+    if (!t.comment.empty()) table_fields.push_back(field("comment", literal(t.comment)));
+    if (!t.info.empty()) table_fields.push_back(field("info", literal(t.info)));
+    auto names = [](const std::vector<std::string>& columns) {
+      std::vector<std::string> quoted;
+      for (const std::string& c : columns) quoted.push_back(literal(c));
+      return quoted;
     };
     if (!t.uniques.empty()) {
-      std::vector<std::vector<std::string>> entries;
-      for (const UniqueModel& u : t.uniques) {
-        entries.push_back({".columns = " + string_list(u.columns)});
-        if (!u.name.empty()) entries.back().push_back(".name = " + literal(u.name));
+      std::vector<std::string> items;
+      for (std::size_t i = 0; i < t.uniques.size(); ++i) {
+        const UniqueModel& u = t.uniques[i];
+        std::string columns = fmt::format("kUnique{}Columns", i);
+        out_ << "    " << array_declaration(4, "std::string_view", columns, names(u.columns))
+             << "\n";
+        items.push_back(u.name.empty() ? fmt::format("{{.columns = {}}}", columns)
+                                       : fmt::format("{{.columns = {}, .name = {}}}", columns,
+                                                     literal(u.name)));
       }
-      constraint_list("unique_constraints", entries);
+      out_ << "    " << array_declaration(4, "UniqueSpec", "kUniques", items) << "\n";
+      table_fields.push_back(".unique_constraints = kUniques");
     }
     if (!t.indexes.empty()) {
-      std::vector<std::vector<std::string>> entries;
-      for (const IndexModel& i : t.indexes) {
-        entries.emplace_back();
-        if (!i.name.empty()) entries.back().push_back(".name = " + literal(i.name));
-        entries.back().push_back(".columns = " + string_list(i.columns));
-        if (i.unique) entries.back().push_back(".unique = true");
+      std::vector<std::string> items;
+      for (std::size_t i = 0; i < t.indexes.size(); ++i) {
+        const IndexModel& index = t.indexes[i];
+        std::string columns = fmt::format("kIndex{}Columns", i);
+        out_ << "    " << array_declaration(4, "std::string_view", columns, names(index.columns))
+             << "\n";
+        std::vector<std::string> fields;
+        if (!index.name.empty()) fields.push_back(field("name", literal(index.name)));
+        fields.push_back(".columns = " + columns);
+        if (index.unique) fields.push_back(".unique = true");
+        items.push_back(fmt::format("{{{}}}", join(fields, ", ")));
       }
-      constraint_list("indexes", entries);
+      out_ << "    " << array_declaration(4, "IndexSpec", "kIndexes", items) << "\n";
+      table_fields.push_back(".indexes = kIndexes");
     }
     if (!t.checks.empty()) {
-      std::vector<std::vector<std::string>> entries;
+      std::vector<std::string> items;
       for (const CheckModel& c : t.checks) {
-        entries.push_back({".sqltext = " + literal(c.sql)});
-        if (!c.name.empty()) entries.back().push_back(".name = " + literal(c.name));
+        items.push_back(c.name.empty() ? fmt::format("{{.sqltext = {}}}", literal(c.sql))
+                                       : fmt::format("{{.sqltext = {}, .name = {}}}",
+                                                     literal(c.sql), literal(c.name)));
       }
-      constraint_list("check_constraints", entries);
+      out_ << "    " << array_declaration(4, "CheckSpec", "kChecks", items) << "\n";
+      table_fields.push_back(".check_constraints = kChecks");
     }
-    if (table_options.empty()) {
-      out_ << "        });\n";
+    std::string head = "static const Table& defined = define_table({";
+    std::string call = head + join(table_fields, ", ") + "});";
+    if (4 + call.size() <= kColumnLimit) {
+      out_ << "    " << call << "\n";
     } else {
-      out_ << "        },\n";
-      out_ << "        " << fit(8, "{", table_options, "});") << "\n";
+      out_ << "    static const Table& defined =\n        define_table("
+           << fit(21, "{", table_fields, "});") << "\n";
     }
     out_ << "    return defined;\n  }\n";
 
     // values()
     std::vector<std::string> values;
     for (const ColumnModel& c : t.columns) {
-      values.push_back(fmt::format("to_db{}(object.{})", c.enum_as_integer ? "<IntegerStorage>" : "",
-                                   c.member));
+      values.push_back(
+          fmt::format("to_db{}(object.{})", c.enum_as_integer ? "<IntegerStorage>" : "", c.member));
     }
     out_ << fmt::format("\n  static std::vector<Value> values(const {}& object) {{\n", model);
     out_ << "    return " << fit(11, "{", values, "};") << "\n  }\n";
@@ -434,12 +432,14 @@ class Emitter {
                                   c.member));
       }
     }
-    std::string key_head = fmt::format("  static std::vector<Value> primary_key(const {}& object) {{ ", model);
-    std::string key_line = key_head + "return {" + join(key, ", ") + "}; }";
+    std::string key_head =
+        fmt::format("  static std::vector<Value> primary_key(const {}& object) {{ ", model);
+    std::string key_line = fmt::format("{}return {{{}}}; }}", key_head, join(key, ", "));
     if (key_line.size() <= kColumnLimit) {
       out_ << "\n" << key_line << "\n";
     } else {
-      out_ << fmt::format("\n  static std::vector<Value> primary_key(const {}& object) {{\n", model);
+      out_ << fmt::format("\n  static std::vector<Value> primary_key(const {}& object) {{\n",
+                          model);
       out_ << "    return " << fit(11, "{", key, "};") << "\n  }\n";
     }
 
@@ -463,11 +463,12 @@ class Emitter {
     };
     std::vector<std::string> entries;
     for (const RelationshipModel& r : t.relationships) {
-      std::string prefix = "k" + camel_case(r.member);
+      std::string prefix = fmt::format("k{}", camel_case(r.member));
       out_ << "    " << array_declaration(4, "ColumnPair", prefix + "Join", pairs(r.join)) << "\n";
       if (!r.secondary_join.empty()) {
         out_ << "    "
-             << array_declaration(4, "ColumnPair", prefix + "SecondaryJoin", pairs(r.secondary_join))
+             << array_declaration(4, "ColumnPair", prefix + "SecondaryJoin",
+                                  pairs(r.secondary_join))
              << "\n";
       }
       std::vector<std::string> quoted;
@@ -477,26 +478,28 @@ class Emitter {
       if (!r.order_by.empty()) {
         std::vector<std::string> items;
         for (const OrderByModel& o : r.order_by) {
-          items.push_back(fmt::format("{{{}, {}}}", literal(o.column), o.descending ? "true" : "false"));
+          items.push_back(
+              fmt::format("{{{}, {}}}", literal(o.column), o.descending ? "true" : "false"));
         }
         out_ << "    " << array_declaration(4, "OrderByColumn", prefix + "OrderBy", items) << "\n";
       }
       std::vector<std::string> fields = {
-          ".name = " + literal(r.member),
-          ".target = " + literal(r.target_table),
+          field("name", literal(r.member)),
+          field("target", literal(r.target_table)),
           std::string(".direction = ") + direction(r.direction),
       };
       if (r.uselist) fields.push_back(".uselist = true");
       if (r.local_foreign_key) fields.push_back(".local_foreign_key = true");
       fields.push_back(".join = " + prefix + "Join");
       if (!r.secondary.empty()) {
-        fields.push_back(".secondary = " + literal(r.secondary));
+        fields.push_back(field("secondary", literal(r.secondary)));
         fields.push_back(".secondary_join = " + prefix + "SecondaryJoin");
       }
       fields.push_back(".foreign_keys = " + prefix + "ForeignKeys");
-      if (!r.back_populates.empty()) fields.push_back(".back_populates = " + literal(r.back_populates));
+      if (!r.back_populates.empty())
+        fields.push_back(field("back_populates", literal(r.back_populates)));
       if (r.cascade != std::vector<std::string>{"save-update", "merge"}) {
-        fields.push_back(wrap_operators(9, ".cascade = " + cascade(r.cascade) + ",", " | ", 11));
+        fields.push_back(wrap_operators(9, field("cascade", cascade(r.cascade)) + ",", " | ", 11));
         fields.back().pop_back();  // the comma was only there to count its width
       }
       if (r.lazy != LazyMode::kSelect) fields.push_back(std::string(".lazy = ") + lazy(r.lazy));

@@ -4,7 +4,9 @@
 #include <clang-c/Index.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string_view>
@@ -76,7 +78,8 @@ bool is_record(CXCursorKind kind) {
 // "a::b::Name", skipping inline namespaces (std::__cxx11, nlohmann::json_abi_v3_11_2).
 std::string qualified_name(CXCursor c, bool* anonymous = nullptr) {
   std::vector<std::string> parts;
-  for (CXCursor p = c; !clang_Cursor_isNull(p) && clang_getCursorKind(p) != CXCursor_TranslationUnit;
+  for (CXCursor p = c;
+       !clang_Cursor_isNull(p) && clang_getCursorKind(p) != CXCursor_TranslationUnit;
        p = clang_getCursorSemanticParent(p)) {
     CXCursorKind kind = clang_getCursorKind(p);
     if (kind == CXCursor_Namespace) {
@@ -197,7 +200,8 @@ class Extractor {
       }
       if (kind == CXCursor_StructDecl || kind == CXCursor_ClassDecl) {
         CXCursor primary = clang_getSpecializedCursorTemplate(c);
-        if (clang_Cursor_isNull(primary) || qualified_name(primary) != "athanor::EnumTraits") return;
+        if (clang_Cursor_isNull(primary) || qualified_name(primary) != "athanor::EnumTraits")
+          return;
         CXType arg = clang_Type_getTemplateArgumentAsType(clang_getCursorType(c), 0);
         CXCursor decl = clang_getTypeDeclaration(clang_getCanonicalType(arg));
         if (clang_getCursorKind(decl) == CXCursor_EnumDecl) {
@@ -340,8 +344,9 @@ class Extractor {
         if (value.category == TypeCategory::kCollection ||
             value.category == TypeCategory::kReference) {
           value.category = TypeCategory::kUnsupported;
-          value.why_unsupported = "a relationship member cannot be optional; an empty Reference is "
-                                  "already \"none\"";
+          value.why_unsupported =
+              "a relationship member cannot be optional; an empty Reference is "
+              "already \"none\"";
         }
         value.optional = true;
         value.spelling = out.spelling;
@@ -398,8 +403,9 @@ class Extractor {
       case CXType_WChar:
       case CXType_Char16:
       case CXType_Char32:
-        out.why_unsupported = "character types are not stored; use std::string, or std::int8_t "
-                              "for a small number";
+        out.why_unsupported =
+            "character types are not stored; use std::string, or std::int8_t "
+            "for a small number";
         return out;
       case CXType_LongDouble:
         out.why_unsupported = "long double has no portable SQL type; use double";
@@ -413,12 +419,14 @@ class Extractor {
         out.why_unsupported = "a reference member cannot be loaded from a row";
         return out;
       case CXType_Pointer:
-        out.why_unsupported = "a pointer member cannot be stored; for a related object use "
-                              "athanor::Reference<T>";
+        out.why_unsupported =
+            "a pointer member cannot be stored; for a related object use "
+            "athanor::Reference<T>";
         return out;
       case CXType_ConstantArray:
-        out.why_unsupported = "arrays are not stored; use std::string, athanor::Bytes or "
-                              "nlohmann::json";
+        out.why_unsupported =
+            "arrays are not stored; use std::string, athanor::Bytes or "
+            "nlohmann::json";
         return out;
       case CXType_Enum:
         return classify_enum(type, out);
@@ -479,13 +487,15 @@ class Extractor {
       return out;
     }
     if (template_name == "std::vector") {
-      out.why_unsupported = "only athanor::Bytes (std::vector<std::byte>) is stored as a vector; "
-                            "use nlohmann::json for lists of values, or athanor::Collection<T> "
-                            "for related objects";
+      out.why_unsupported =
+          "only athanor::Bytes (std::vector<std::byte>) is stored as a vector; "
+          "use nlohmann::json for lists of values, or athanor::Collection<T> "
+          "for related objects";
     } else if (template_name == "std::chrono::time_point") {
-      out.why_unsupported = "time points are stored as std::chrono::sys_days, athanor::Timestamp "
-                            "(microseconds), std::chrono::system_clock::time_point or "
-                            "athanor::LocalTimestamp";
+      out.why_unsupported =
+          "time points are stored as std::chrono::sys_days, athanor::Timestamp "
+          "(microseconds), std::chrono::system_clock::time_point or "
+          "athanor::LocalTimestamp";
     } else if (template_name == "std::shared_ptr" || template_name == "std::unique_ptr") {
       out.why_unsupported = "for a related object use athanor::Reference<T>";
     }
@@ -504,13 +514,131 @@ class Extractor {
 std::string explain_clang_error(const std::string& message) {
   if (message.find("misplaced attributes") != std::string::npos ||
       message.find("an attribute list cannot appear here") != std::string::npos) {
-    return message + "; ATHANOR_TABLE (and ATHANOR_INDEX, ATHANOR_UNIQUE, ATHANOR_CHECK) go right "
-                     "after the struct keyword: struct ATHANOR_TABLE(\"users\") User { ... };";
+    return message +
+           "; ATHANOR_TABLE (and ATHANOR_INDEX, ATHANOR_UNIQUE, ATHANOR_CHECK) go right "
+           "after the struct keyword: struct ATHANOR_TABLE(\"users\") User { ... };";
   }
   if (message.find("'annotate' attribute") != std::string::npos) {
     return message + "; check the placement of the ATHANOR_ annotation";
   }
   return message;
+}
+
+}  // namespace
+
+namespace {
+
+constexpr const char* kPreludeName = "athanor-gen-prelude.hpp";
+// What every step parses regardless of its models: Athanor's model header and what it includes
+// (the standard library, nlohmann::json). It is most of the parse time, so with a cache
+// directory it is precompiled once and reused by later runs.
+constexpr const char* kPreludeSource = "#include <athanor/model.hpp>\n";
+
+std::string cache_key(const std::vector<std::string>& args) {
+  std::uint64_t hash = 1469598103934665603ull;  // FNV-1a
+  auto mix = [&](std::string_view text) {
+    for (char c : text) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 1099511628211ull;
+    }
+    hash ^= 0xff;
+    hash *= 1099511628211ull;
+  };
+  mix(take(clang_getClangVersion()));
+  for (const std::string& a : args) mix(a);
+  return fmt::format("{:016x}", hash);
+}
+
+std::vector<const char*> c_args(const std::vector<std::string>& args) {
+  std::vector<const char*> out;
+  for (const std::string& a : args) out.push_back(a.c_str());
+  return out;
+}
+
+std::set<std::string> inclusions(CXTranslationUnit tu, std::string_view skip) {
+  struct Data {
+    std::set<std::string> files;
+    std::string_view skip;
+  } data{{}, skip};
+  clang_getInclusions(
+      tu,
+      [](CXFile file, CXSourceLocation*, unsigned, CXClientData client) {
+        auto* d = static_cast<Data*>(client);
+        std::string name = take(clang_getFileName(file));
+        if (!name.ends_with(d->skip)) d->files.insert(normalized_path(name));
+      },
+      &data);
+  return data.files;
+}
+
+// The precompiled prelude for `args` in `cache_dir`, built when missing (or when `rebuild`).
+// Returns an empty path when it cannot be built; the caller then parses without it.
+std::string prelude_pch(CXIndex index, std::vector<std::string> args, const std::string& cache_dir,
+                        bool rebuild) {
+  namespace fs = std::filesystem;
+  fs::path pch = fs::path(cache_dir) / ("prelude-" + cache_key(args) + ".pch");
+  fs::path deps = pch;
+  deps.replace_extension(".deps");
+  std::error_code ec;
+  if (!rebuild && fs::exists(pch, ec) && fs::exists(deps, ec)) return pch.string();
+
+  args[1] = "c++-header";  // args start with "-x", "c++"
+  std::vector<const char*> argv = c_args(args);
+  CXUnsavedFile unsaved{kPreludeName, kPreludeSource,
+                        std::char_traits<char>::length(kPreludeSource)};
+  CXTranslationUnit tu = nullptr;
+  CXErrorCode code = clang_parseTranslationUnit2(
+      index, kPreludeName, argv.data(), static_cast<int>(argv.size()), &unsaved, 1,
+      CXTranslationUnit_ForSerialization | CXTranslationUnit_SkipFunctionBodies, &tu);
+  if (code != CXError_Success || tu == nullptr) return {};
+  bool ok = true;
+  for (unsigned i = 0; i < clang_getNumDiagnostics(tu); ++i) {
+    CXDiagnostic d = clang_getDiagnostic(tu, i);
+    if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) ok = false;
+    clang_disposeDiagnostic(d);
+  }
+  if (ok) {
+    fs::create_directories(pch.parent_path(), ec);
+    // Written aside and renamed, so that a concurrent reader never sees half a file.
+    fs::path temporary = pch;
+    temporary += fmt::format(".{}.tmp", static_cast<const void*>(&pch));
+    ok = !ec && clang_saveTranslationUnit(tu, temporary.c_str(), CXSaveTranslationUnit_None) ==
+                    CXSaveError_None;
+    if (ok) {
+      std::ofstream out(deps, std::ios::trunc);
+      for (const std::string& file : inclusions(tu, kPreludeName)) out << file << '\n';
+      ok = static_cast<bool>(out);
+    }
+    if (ok) fs::rename(temporary, pch, ec);
+    ok = ok && !ec;
+    if (!ok) fs::remove(temporary, ec);
+  }
+  clang_disposeTranslationUnit(tu);
+  return ok ? pch.string() : std::string();
+}
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+// Whether a parse failed because of the precompiled prelude (stale or unreadable), not the code.
+bool pch_trouble(CXTranslationUnit tu) {
+  for (unsigned i = 0; i < clang_getNumDiagnostics(tu); ++i) {
+    CXDiagnostic d = clang_getDiagnostic(tu, i);
+    std::string text = take(clang_getDiagnosticSpelling(d));
+    bool bad =
+        clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error &&
+        (text.find("precompiled header") != std::string::npos ||
+         text.find("PCH file") != std::string::npos || text.find("AST file") != std::string::npos);
+    clang_disposeDiagnostic(d);
+    if (bad) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -536,16 +664,32 @@ ParseResult parse_headers(const ParseOptions& options, Diagnostics& diagnostics)
   }
   for (const std::string& definition : options.definitions) args.push_back("-D" + definition);
   for (const std::string& arg : options.extra_args) args.push_back(arg);
-  std::vector<const char*> argv;
-  for (const std::string& a : args) argv.push_back(a.c_str());
 
   CXUnsavedFile unsaved{kUmbrellaName, umbrella.c_str(),
                         static_cast<unsigned long>(umbrella.size())};
   CXIndex index = clang_createIndex(/*excludeDeclarationsFromPCH=*/0, /*displayDiagnostics=*/0);
   CXTranslationUnit tu = nullptr;
-  CXErrorCode code = clang_parseTranslationUnit2(
-      index, kUmbrellaName, argv.data(), static_cast<int>(argv.size()), &unsaved, 1,
-      CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_KeepGoing, &tu);
+  std::string pch;
+  auto parse = [&](const std::string& prelude) {
+    std::vector<std::string> full = args;
+    if (!prelude.empty()) {
+      full.push_back("-include-pch");
+      full.push_back(prelude);
+    }
+    std::vector<const char*> argv = c_args(full);
+    tu = nullptr;
+    return clang_parseTranslationUnit2(
+        index, kUmbrellaName, argv.data(), static_cast<int>(argv.size()), &unsaved, 1,
+        CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_KeepGoing, &tu);
+  };
+  if (!options.cache_dir.empty()) pch = prelude_pch(index, args, options.cache_dir, false);
+  CXErrorCode code = parse(pch);
+  if (!pch.empty() && (code != CXError_Success || tu == nullptr || pch_trouble(tu))) {
+    // A stale prelude (e.g. Athanor's headers changed since it was built): rebuild it once.
+    if (tu != nullptr) clang_disposeTranslationUnit(tu);
+    pch = prelude_pch(index, args, options.cache_dir, true);
+    code = parse(pch);
+  }
   if (code != CXError_Success || tu == nullptr) {
     diagnostics.error({}, fmt::format("libclang could not parse the headers (error code {})",
                                       static_cast<int>(code)));
@@ -567,16 +711,14 @@ ParseResult parse_headers(const ParseOptions& options, Diagnostics& diagnostics)
 
   Extractor(tu, headers, result).run();
 
-  std::set<std::string> dependencies;
-  clang_getInclusions(
-      tu,
-      [](CXFile file, CXSourceLocation*, unsigned, CXClientData data) {
-        std::string name = take(clang_getFileName(file));
-        if (!name.ends_with(kUmbrellaName)) {
-          static_cast<std::set<std::string>*>(data)->insert(normalized_path(name));
-        }
-      },
-      &dependencies);
+  std::set<std::string> dependencies = inclusions(tu, kUmbrellaName);
+  if (!pch.empty()) {
+    // The files read into the precompiled prelude count as read by this step too.
+    std::filesystem::path deps(pch);
+    deps.replace_extension(".deps");
+    for (std::string& file : read_lines(deps.string())) dependencies.insert(std::move(file));
+    dependencies.erase(pch);
+  }
   result.dependencies.assign(dependencies.begin(), dependencies.end());
 
   clang_disposeTranslationUnit(tu);

@@ -18,9 +18,9 @@ namespace athanor::gen {
 
 // An athanor annotation found on a declaration.
 struct Annotation {
-  std::string kind;  // "table", "column", "relationship", "transient", "index", "unique",
-                     // "check", "enum_value"; anything else is an unknown annotation
-  std::string text;  // the options, as stringized by the macro
+  std::string kind;         // "table", "column", "relationship", "transient", "index", "unique",
+                            // "check", "enum_value"; anything else is an unknown annotation
+  std::string text;         // the options, as stringized by the macro
   SourceLocation location;  // the macro's position in the source
 };
 
@@ -66,17 +66,17 @@ struct EnumInfo {
 
 struct MemberType {
   TypeCategory category = TypeCategory::kUnsupported;
-  bool optional = false;      // std::optional<...>
-  unsigned bits = 0;          // integers and floats
-  bool is_signed = true;      // integers
-  std::string spelling;       // as written, for messages
+  bool optional = false;        // std::optional<...>
+  unsigned bits = 0;            // integers and floats
+  bool is_signed = true;        // integers
+  std::string spelling;         // as written, for messages
   std::string why_unsupported;  // kUnsupported: a hint, may be empty
   // kEnum: index into ParseResult::enums.
   std::size_t enum_index = 0;
   // kCollection / kReference: the target struct.
   std::string target_usr;
-  std::string target_name;  // qualified
-  std::string target_file;  // where it is defined; empty when only declared
+  std::string target_name;        // qualified
+  std::string target_file;        // where it is defined; empty when only declared
   bool target_annotated = false;  // it carries ATHANOR_TABLE
 };
 
@@ -98,9 +98,9 @@ struct StructInfo {
   std::string file;            // the header declaring it
   SourceLocation location;
   std::vector<Annotation> annotations;
-  std::vector<FieldInfo> fields;  // non-static data members, in declaration order
+  std::vector<FieldInfo> fields;          // non-static data members, in declaration order
   std::vector<std::string> member_names;  // every member name (functions, statics too)
-  bool is_nested = false;       // declared inside another class or a function
+  bool is_nested = false;                 // declared inside another class or a function
   bool in_anonymous_namespace = false;
   bool has_bases = false;
   bool is_union = false;
@@ -126,6 +126,9 @@ struct ParseOptions {
   std::vector<std::string> system_include_dirs;
   std::vector<std::string> definitions;  // NAME or NAME=VALUE
   std::vector<std::string> extra_args;   // passed to clang as they are
+  // Where to keep the precompiled prelude (<athanor/model.hpp> and what it includes) between
+  // runs; empty: parse everything every time.
+  std::string cache_dir;
 };
 
 // Parses the headers. Compiler errors go to `diagnostics` (and the result is then partial).

@@ -93,9 +93,9 @@ std::string snake_case(const std::string& name) {
     if (std::isupper(static_cast<unsigned char>(c)) != 0) {
       bool after_lower = i > 0 && (std::islower(static_cast<unsigned char>(name[i - 1])) != 0 ||
                                    std::isdigit(static_cast<unsigned char>(name[i - 1])) != 0);
-      bool before_lower =
-          i > 0 && i + 1 < name.size() && std::islower(static_cast<unsigned char>(name[i + 1])) != 0 &&
-          std::isupper(static_cast<unsigned char>(name[i - 1])) != 0;
+      bool before_lower = i > 0 && i + 1 < name.size() &&
+                          std::islower(static_cast<unsigned char>(name[i + 1])) != 0 &&
+                          std::isupper(static_cast<unsigned char>(name[i - 1])) != 0;
       if (after_lower || before_lower) out += '_';
       out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     } else {
@@ -120,22 +120,38 @@ std::string upper(std::string s) {
 
 const char* type_name(SqlType::Kind kind) {
   switch (kind) {
-    case SqlType::Kind::kInteger: return "Integer";
-    case SqlType::Kind::kBigInteger: return "BigInteger";
-    case SqlType::Kind::kSmallInteger: return "SmallInteger";
-    case SqlType::Kind::kBoolean: return "Boolean";
-    case SqlType::Kind::kFloat: return "Float";
-    case SqlType::Kind::kDouble: return "Double";
-    case SqlType::Kind::kNumeric: return "Numeric";
-    case SqlType::Kind::kString: return "String";
-    case SqlType::Kind::kText: return "Text";
-    case SqlType::Kind::kDate: return "Date";
-    case SqlType::Kind::kDateTime: return "DateTime";
-    case SqlType::Kind::kTime: return "Time";
-    case SqlType::Kind::kLargeBinary: return "LargeBinary";
-    case SqlType::Kind::kJson: return "JSON";
-    case SqlType::Kind::kUuid: return "Uuid";
-    case SqlType::Kind::kEnum: return "Enum";
+    case SqlType::Kind::kInteger:
+      return "Integer";
+    case SqlType::Kind::kBigInteger:
+      return "BigInteger";
+    case SqlType::Kind::kSmallInteger:
+      return "SmallInteger";
+    case SqlType::Kind::kBoolean:
+      return "Boolean";
+    case SqlType::Kind::kFloat:
+      return "Float";
+    case SqlType::Kind::kDouble:
+      return "Double";
+    case SqlType::Kind::kNumeric:
+      return "Numeric";
+    case SqlType::Kind::kString:
+      return "String";
+    case SqlType::Kind::kText:
+      return "Text";
+    case SqlType::Kind::kDate:
+      return "Date";
+    case SqlType::Kind::kDateTime:
+      return "DateTime";
+    case SqlType::Kind::kTime:
+      return "Time";
+    case SqlType::Kind::kLargeBinary:
+      return "LargeBinary";
+    case SqlType::Kind::kJson:
+      return "JSON";
+    case SqlType::Kind::kUuid:
+      return "Uuid";
+    case SqlType::Kind::kEnum:
+      return "Enum";
   }
   return "?";
 }
@@ -143,9 +159,9 @@ const char* type_name(SqlType::Kind kind) {
 const std::vector<SqlType::Kind>& all_kinds() {
   using K = SqlType::Kind;
   static const std::vector<K> kinds = {
-      K::kInteger, K::kBigInteger, K::kSmallInteger, K::kBoolean, K::kFloat, K::kDouble,
-      K::kNumeric, K::kString,     K::kText,         K::kDate,    K::kDateTime, K::kTime,
-      K::kLargeBinary, K::kJson,   K::kUuid,         K::kEnum};
+      K::kInteger,     K::kBigInteger, K::kSmallInteger, K::kBoolean, K::kFloat,    K::kDouble,
+      K::kNumeric,     K::kString,     K::kText,         K::kDate,    K::kDateTime, K::kTime,
+      K::kLargeBinary, K::kJson,       K::kUuid,         K::kEnum};
   return kinds;
 }
 
@@ -153,7 +169,8 @@ const std::vector<SqlType::Kind>& all_kinds() {
 std::vector<SqlType::Kind> allowed_types(const MemberType& type) {
   using K = SqlType::Kind;
   switch (type.category) {
-    case TypeCategory::kBool: return {K::kBoolean};
+    case TypeCategory::kBool:
+      return {K::kBoolean};
     case TypeCategory::kInteger: {
       K natural = K::kBigInteger;
       if (type.bits <= 8 || (type.bits == 16 && type.is_signed)) {
@@ -170,21 +187,30 @@ std::vector<SqlType::Kind> allowed_types(const MemberType& type) {
     case TypeCategory::kFloat:
       return type.bits == 32 ? std::vector<K>{K::kFloat, K::kDouble, K::kNumeric}
                              : std::vector<K>{K::kDouble, K::kFloat, K::kNumeric};
-    case TypeCategory::kString: return {K::kText, K::kString};
-    case TypeCategory::kBytes: return {K::kLargeBinary};
-    case TypeCategory::kDecimal: return {K::kNumeric};
+    case TypeCategory::kString:
+      return {K::kText, K::kString};
+    case TypeCategory::kBytes:
+      return {K::kLargeBinary};
+    case TypeCategory::kDecimal:
+      return {K::kNumeric};
     case TypeCategory::kDate:
-    case TypeCategory::kYearMonthDay: return {K::kDate};
+    case TypeCategory::kYearMonthDay:
+      return {K::kDate};
     case TypeCategory::kTimestamp:
     case TypeCategory::kSystemClock:
-    case TypeCategory::kLocalTimestamp: return {K::kDateTime};
-    case TypeCategory::kTimeOfDay: return {K::kTime};
-    case TypeCategory::kUuid: return {K::kUuid};
+    case TypeCategory::kLocalTimestamp:
+      return {K::kDateTime};
+    case TypeCategory::kTimeOfDay:
+      return {K::kTime};
+    case TypeCategory::kUuid:
+      return {K::kUuid};
     case TypeCategory::kJson:
-    case TypeCategory::kJsonDocument: return {K::kJson};
+    case TypeCategory::kJsonDocument:
+      return {K::kJson};
     case TypeCategory::kEnum:
       return {K::kEnum, K::kSmallInteger, K::kInteger, K::kBigInteger, K::kString, K::kText};
-    default: return {};
+    default:
+      return {};
   }
 }
 
@@ -259,13 +285,13 @@ class Builder {
         }
         continue;
       }
-      bool is_known = item.is_flag()
-                          ? std::find(flags.begin(), flags.end(), key) != flags.end()
-                          : std::find(keys.begin(), keys.end(), key) != keys.end();
+      bool is_known = item.is_flag() ? std::find(flags.begin(), flags.end(), key) != flags.end()
+                                     : std::find(keys.begin(), keys.end(), key) != keys.end();
       if (!is_known) {
         bool known_other_form = std::find(known.begin(), known.end(), key) != known.end();
         if (known_other_form && item.is_flag()) {
-          error(item.location, fmt::format("{} option '{}' needs a value: {} = ...", macro, key, key));
+          error(item.location,
+                fmt::format("{} option '{}' needs a value: {} = ...", macro, key, key));
         } else if (known_other_form) {
           error(item.location, fmt::format("{} option '{}' is a flag: write it alone", macro, key));
         } else {
@@ -297,8 +323,8 @@ class Builder {
     if (item == nullptr) return std::nullopt;
     if (item->value.kind != Kind::kString) {
       error(item->value.location,
-            fmt::format("{} option '{}' takes a string, e.g. {} = \"...\"; got {}", macro, key,
-                        key, describe(item->value)));
+            fmt::format("{} option '{}' takes a string, e.g. {} = \"...\"; got {}", macro, key, key,
+                        describe(item->value)));
       return std::nullopt;
     }
     if (!allow_empty && item->value.text.empty()) {
@@ -341,8 +367,9 @@ class Builder {
     }
     if (!parsed.is_object()) {
       error(item->value.location,
-            fmt::format("{} option 'info' must be a JSON object, e.g. info = R\"({{\"pii\": true}})\"",
-                        macro));
+            fmt::format(
+                "{} option 'info' must be a JSON object, e.g. info = R\"({{\"pii\": true}})\"",
+                macro));
       return std::nullopt;
     }
     return *text;
@@ -362,9 +389,10 @@ class Builder {
     }
     for (const OptionValue* v : values) {
       if (v->kind != Kind::kString) {
-        error(v->location, fmt::format("{} option '{}' takes a string or a {{\"...\", ...}} list of "
-                                       "strings; got {}",
-                                       macro, key, describe(*v)));
+        error(v->location,
+              fmt::format("{} option '{}' takes a string or a {{\"...\", ...}} list of "
+                          "strings; got {}",
+                          macro, key, describe(*v)));
         return {};
       }
       std::stringstream parts(v->text);
@@ -378,26 +406,26 @@ class Builder {
         out.emplace_back(part, v->location);
       }
     }
-    if (out.empty()) error(item->value.location, fmt::format("{} option '{}' is empty", macro, key));
+    if (out.empty())
+      error(item->value.location, fmt::format("{} option '{}' is empty", macro, key));
     return out;
   }
 
   // ---- annotations out of place -----------------------------------------------------------
 
   bool known_kind(const std::string& kind) {
-    static const std::set<std::string> kinds = {"table",     "column", "relationship",
-                                                "transient", "index",  "unique",
-                                                "check",     "enum_value"};
+    static const std::set<std::string> kinds = {"table", "column", "relationship", "transient",
+                                                "index", "unique", "check",        "enum_value"};
     return kinds.count(kind) > 0;
   }
 
   void unknown_annotation(const Annotation& a) {
-    error(a.location, fmt::format("unknown annotation '{}'{}", macro_name(a.kind),
-                                  suggestion(macro_name(a.kind),
-                                             {"ATHANOR_TABLE", "ATHANOR_COLUMN",
-                                              "ATHANOR_RELATIONSHIP", "ATHANOR_TRANSIENT",
-                                              "ATHANOR_INDEX", "ATHANOR_UNIQUE", "ATHANOR_CHECK",
-                                              "ATHANOR_ENUM_VALUE"})));
+    error(a.location,
+          fmt::format("unknown annotation '{}'{}", macro_name(a.kind),
+                      suggestion(macro_name(a.kind),
+                                 {"ATHANOR_TABLE", "ATHANOR_COLUMN", "ATHANOR_RELATIONSHIP",
+                                  "ATHANOR_TRANSIENT", "ATHANOR_INDEX", "ATHANOR_UNIQUE",
+                                  "ATHANOR_CHECK", "ATHANOR_ENUM_VALUE"})));
   }
 
   void report_strays() {
@@ -446,8 +474,9 @@ class Builder {
     }
     if (table_annotation == nullptr) {
       for (const Annotation* a : constraints) {
-        error(a->location, fmt::format("{} on '{}' needs ATHANOR_TABLE(\"name\") on the same struct",
-                                       macro_name(a->kind), s.qualified_name));
+        error(a->location,
+              fmt::format("{} on '{}' needs ATHANOR_TABLE(\"name\") on the same struct",
+                          macro_name(a->kind), s.qualified_name));
       }
       for (const FieldInfo& f : s.fields) {
         for (const Annotation& a : f.annotations) {
@@ -465,8 +494,8 @@ class Builder {
 
     std::size_t errors_before = diagnostics_.size();
     if (s.is_union) {
-      error(s.location, fmt::format("'{}' is a union; a model must be a struct or class",
-                                    s.qualified_name));
+      error(s.location,
+            fmt::format("'{}' is a union; a model must be a struct or class", s.qualified_name));
     }
     if (s.is_nested) {
       error(s.location, fmt::format("model '{}' is nested in another class; declare models at "
@@ -554,9 +583,10 @@ class Builder {
       name = first.value.text;
     }
     if (!name || name->empty()) {
-      error(a.location, fmt::format("ATHANOR_TABLE needs the table name: struct ATHANOR_TABLE(\"{}\") "
-                                    "{} {{ ... }};",
-                                    snake_case(table.struct_name) + "s", table.struct_name));
+      error(a.location,
+            fmt::format("ATHANOR_TABLE needs the table name: struct ATHANOR_TABLE(\"{}\") "
+                        "{} {{ ... }};",
+                        snake_case(table.struct_name) + "s", table.struct_name));
       table.name = snake_case(table.struct_name);
       return;
     }
@@ -587,7 +617,8 @@ class Builder {
         return;
       }
       if (*slot != nullptr) {
-        error(a.location, fmt::format("{} is given twice on member '{}'", macro_name(a.kind), f.name));
+        error(a.location,
+              fmt::format("{} is given twice on member '{}'", macro_name(a.kind), f.name));
         return;
       }
       *slot = &a;
@@ -629,8 +660,8 @@ class Builder {
                                     f.name, s.qualified_name));
       return;
     }
-    bool is_relationship = f.type.category == TypeCategory::kCollection ||
-                           f.type.category == TypeCategory::kReference;
+    bool is_relationship =
+        f.type.category == TypeCategory::kCollection || f.type.category == TypeCategory::kReference;
     if (is_relationship) {
       if (column != nullptr) {
         error(column->location, fmt::format("member '{}' is a relationship ({}); use "
@@ -642,18 +673,19 @@ class Builder {
       return;
     }
     if (relationship != nullptr) {
-      error(relationship->location,
-            fmt::format("ATHANOR_RELATIONSHIP is on member '{}' of type '{}'; a relationship member "
-                        "is athanor::Collection<T> (to-many) or athanor::Reference<T> (to-one)",
-                        f.name, f.type.spelling));
+      error(
+          relationship->location,
+          fmt::format("ATHANOR_RELATIONSHIP is on member '{}' of type '{}'; a relationship member "
+                      "is athanor::Collection<T> (to-many) or athanor::Reference<T> (to-one)",
+                      f.name, f.type.spelling));
       return;
     }
     if (f.type.category == TypeCategory::kUnsupported) {
-      error(f.location, fmt::format("unsupported member type '{}' for column '{}' of '{}': {}; or "
-                                    "mark the member ATHANOR_TRANSIENT",
-                                    f.type.spelling, f.name, s.qualified_name,
-                                    f.type.why_unsupported.empty() ? kSupportedTypes
-                                                                   : f.type.why_unsupported));
+      error(f.location,
+            fmt::format("unsupported member type '{}' for column '{}' of '{}': {}; or "
+                        "mark the member ATHANOR_TRANSIENT",
+                        f.type.spelling, f.name, s.qualified_name,
+                        f.type.why_unsupported.empty() ? kSupportedTypes : f.type.why_unsupported));
       return;
     }
     build_column(f, column, table);
@@ -674,7 +706,8 @@ class Builder {
       column.type.enum_name = parse_.enums[f.type.enum_index].qualified_name;
     }
     if (f.type.category == TypeCategory::kLocalTimestamp) column.type.timezone = false;
-    if (f.type.category == TypeCategory::kTimestamp || f.type.category == TypeCategory::kSystemClock) {
+    if (f.type.category == TypeCategory::kTimestamp ||
+        f.type.category == TypeCategory::kSystemClock) {
       column.type.timezone = true;
     }
 
@@ -710,8 +743,8 @@ class Builder {
       if (column.autoincrement.value_or(false)) {
         const OptionItem* item = find(items, "autoincrement");
         if (!column.primary_key) {
-          error(item->location, fmt::format("autoincrement on column '{}' needs primary_key too",
-                                            column.name));
+          error(item->location,
+                fmt::format("autoincrement on column '{}' needs primary_key too", column.name));
         } else if (!column.type.is_integer()) {
           error(item->location, fmt::format("autoincrement needs an integer column; '{}' is {}",
                                             column.name, type_name(column.type.kind)));
@@ -815,17 +848,19 @@ class Builder {
     }
     if (std::find(allowed.begin(), allowed.end(), type.kind) == allowed.end()) {
       std::string list;
-      for (SqlType::Kind k : allowed) list += (list.empty() ? "" : ", ") + std::string(type_name(k));
-      error(value.location, fmt::format("type {} does not fit member '{}' of type '{}'; use {}",
-                                        describe(value), f.name, f.type.spelling,
-                                        list.empty() ? "no override" : list));
+      for (SqlType::Kind k : allowed)
+        list += (list.empty() ? "" : ", ") + std::string(type_name(k));
+      error(value.location,
+            fmt::format("type {} does not fit member '{}' of type '{}'; use {}", describe(value),
+                        f.name, f.type.spelling, list.empty() ? "no override" : list));
       return;
     }
     if (type.kind == SqlType::Kind::kDateTime && type.timezone &&
         f.type.category == TypeCategory::kLocalTimestamp) {
-      error(value.location, fmt::format("member '{}' is a local (zone-less) time; DateTime(timezone) "
-                                        "needs athanor::Timestamp",
-                                        f.name));
+      error(value.location,
+            fmt::format("member '{}' is a local (zone-less) time; DateTime(timezone) "
+                        "needs athanor::Timestamp",
+                        f.name));
       return;
     }
     if (f.type.category == TypeCategory::kEnum) column.enum_as_integer = type.is_integer();
@@ -839,8 +874,9 @@ class Builder {
                                              describe(item.value)));
       return;
     }
-    bool texty = column.type.kind == SqlType::Kind::kString || column.type.kind == SqlType::Kind::kText ||
-                 (f.type.category == TypeCategory::kEnum && column.type.kind == SqlType::Kind::kEnum);
+    bool texty =
+        column.type.kind == SqlType::Kind::kString || column.type.kind == SqlType::Kind::kText ||
+        (f.type.category == TypeCategory::kEnum && column.type.kind == SqlType::Kind::kEnum);
     if (!texty || f.type.category == TypeCategory::kEnum) {
       error(item.location, fmt::format("length applies to text columns; member '{}' is '{}'",
                                        f.name, f.type.spelling));
@@ -872,8 +908,8 @@ class Builder {
     const OptionItem* item = find(items, "foreign_key");
     std::size_t dot = target->rfind('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == target->size()) {
-      error(item->value.location, fmt::format("foreign_key = \"{}\" must name \"table.column\"",
-                                              *target));
+      error(item->value.location,
+            fmt::format("foreign_key = \"{}\" must name \"table.column\"", *target));
       return;
     }
     ForeignKeyModel fk;
@@ -940,29 +976,31 @@ class Builder {
     std::string name = string_option(macro, items, "name").value_or("");
     if (a.kind == "check") {
       if (positional.size() != 1 || positional[0]->value.kind != Kind::kString) {
-        error(a.location, "ATHANOR_CHECK takes the SQL condition as one string: "
-                          "ATHANOR_CHECK(\"price >= 0\")");
+        error(a.location,
+              "ATHANOR_CHECK takes the SQL condition as one string: "
+              "ATHANOR_CHECK(\"price >= 0\")");
         return;
       }
       table.checks.push_back({name, positional[0]->value.text});
       return;
     }
     if (positional.empty()) {
-      error(a.location, fmt::format("{} needs the members it covers: {}(\"a\", \"b\")", macro, macro));
+      error(a.location,
+            fmt::format("{} needs the members it covers: {}(\"a\", \"b\")", macro, macro));
       return;
     }
     std::vector<std::string> columns;
     for (const OptionItem* p : positional) {
       if (p->value.kind != Kind::kString) {
-        error(p->location, fmt::format("{} takes member names as strings; got {}", macro,
-                                       describe(p->value)));
+        error(p->location,
+              fmt::format("{} takes member names as strings; got {}", macro, describe(p->value)));
         return;
       }
       std::optional<std::string> column = column_for(table, p->value.text);
       if (!column) {
-        error(p->location, fmt::format("{} names '{}', which is not a column of '{}'{}", macro,
-                                       p->value.text, table.qualified_name,
-                                       suggestion(p->value.text, column_names(table))));
+        error(p->location,
+              fmt::format("{} names '{}', which is not a column of '{}'{}", macro, p->value.text,
+                          table.qualified_name, suggestion(p->value.text, column_names(table))));
         return;
       }
       columns.push_back(*column);
@@ -997,9 +1035,10 @@ class Builder {
         if (target == nullptr) {
           std::vector<std::string> names;
           for (const TableModel& other : schema_.tables) names.push_back(other.name);
-          error(fk.location, fmt::format("foreign_key = \"{}.{}\": no model of this step has table "
-                                         "\"{}\"{}",
-                                         fk.table, fk.column, fk.table, suggestion(fk.table, names)));
+          error(fk.location,
+                fmt::format("foreign_key = \"{}.{}\": no model of this step has table "
+                            "\"{}\"{}",
+                            fk.table, fk.column, fk.table, suggestion(fk.table, names)));
           continue;
         }
         const ColumnModel* referred = target->find_column(fk.column);
@@ -1012,10 +1051,11 @@ class Builder {
                                          suggestion(fk.column, names)));
         } else if (referred->type.kind != c.type.kind) {
           // MySQL and MariaDB refuse foreign keys between columns of different types.
-          error(fk.location, fmt::format("foreign_key = \"{}.{}\": column '{}' is {} but '{}.{}' is "
-                                         "{}; give both the same type",
-                                         fk.table, fk.column, c.name, type_name(c.type.kind),
-                                         fk.table, fk.column, type_name(referred->type.kind)));
+          error(fk.location,
+                fmt::format("foreign_key = \"{}.{}\": column '{}' is {} but '{}.{}' is "
+                            "{}; give both the same type",
+                            fk.table, fk.column, c.name, type_name(c.type.kind), fk.table,
+                            fk.column, type_name(referred->type.kind)));
         }
       }
     }
@@ -1058,8 +1098,8 @@ class Builder {
       std::vector<OptionItem> items;
       if (!parse(*annotation, items) ||
           !check_keys(macro, items,
-                      {"back_populates", "secondary", "cascade", "lazy", "order_by",
-                       "foreign_keys", "post_update"},
+                      {"back_populates", "secondary", "cascade", "lazy", "order_by", "foreign_keys",
+                       "post_update"},
                       {"post_update"}, false)) {
         return;
       }
@@ -1086,8 +1126,8 @@ class Builder {
     static const std::vector<std::string> modes = {"select", "selectin", "joined", "raise"};
     const OptionValue& v = item.value;
     if (v.kind != Kind::kIdentifier && v.kind != Kind::kString) {
-      error(v.location, fmt::format("lazy takes one of select, selectin, joined, raise; got {}",
-                                    describe(v)));
+      error(v.location,
+            fmt::format("lazy takes one of select, selectin, joined, raise; got {}", describe(v)));
       return;
     }
     auto it = std::find(modes.begin(), modes.end(), v.text);
@@ -1100,7 +1140,7 @@ class Builder {
   }
 
   void parse_cascade(const std::string& text, const SourceLocation& where, RelationshipModel& r) {
-    static const std::vector<std::string> flags = {"save-update", "merge",   "delete",
+    static const std::vector<std::string> flags = {"save-update",   "merge",          "delete",
                                                    "delete-orphan", "refresh-expire", "expunge"};
     std::vector<std::string> known = flags;
     known.push_back("all");
@@ -1120,7 +1160,8 @@ class Builder {
       } else if (std::find(flags.begin(), flags.end(), part) != flags.end()) {
         chosen.insert(part);
       } else {
-        error(where, fmt::format("cascade \"{}\" is not a cascade{}", part, suggestion(part, known)));
+        error(where,
+              fmt::format("cascade \"{}\" is not a cascade{}", part, suggestion(part, known)));
         return;
       }
     }
@@ -1139,7 +1180,8 @@ class Builder {
   std::vector<FkRef> foreign_keys_between(const TableModel& from, const TableModel& to) {
     std::vector<FkRef> out;
     for (const ColumnModel& c : from.columns) {
-      if (c.foreign_key && c.foreign_key->table == to.name && to.find_column(c.foreign_key->column)) {
+      if (c.foreign_key && c.foreign_key->table == to.name &&
+          to.find_column(c.foreign_key->column)) {
         out.push_back({&from, &c});
       }
     }
@@ -1150,7 +1192,8 @@ class Builder {
   const FkRef* ambiguous(const std::vector<FkRef>& fks) {
     for (std::size_t i = 0; i < fks.size(); ++i) {
       for (std::size_t j = 0; j < i; ++j) {
-        if (fks[i].column->foreign_key->column == fks[j].column->foreign_key->column) return &fks[i];
+        if (fks[i].column->foreign_key->column == fks[j].column->foreign_key->column)
+          return &fks[i];
       }
     }
     return nullptr;
@@ -1186,9 +1229,9 @@ class Builder {
   }
 
   // foreign_keys = "..." entries resolved to foreign key columns of `tables`.
-  std::optional<std::vector<FkRef>> chosen_foreign_keys(const RelationshipModel& r,
-                                                        std::vector<const TableModel*> tables,
-                                                        const std::vector<const TableModel*>& refers_to) {
+  std::optional<std::vector<FkRef>> chosen_foreign_keys(
+      const RelationshipModel& r, std::vector<const TableModel*> tables,
+      const std::vector<const TableModel*>& refers_to) {
     std::vector<FkRef> out;
     for (const auto& [entry, where] : r.foreign_keys_option) {
       std::string table_name;
@@ -1211,7 +1254,8 @@ class Builder {
         where_names += (where_names.empty() ? "'" : " or '") + t->name + "'";
       }
       if (candidates.empty()) {
-        error(where, fmt::format("foreign_keys = \"{}\" names no column of {}", entry, where_names));
+        error(where,
+              fmt::format("foreign_keys = \"{}\" names no column of {}", entry, where_names));
         return std::nullopt;
       }
       for (const FkRef& candidate : candidates) {
@@ -1262,9 +1306,9 @@ class Builder {
       }
       std::optional<std::string> name = column_for(*target, column);
       if (!name) {
-        error(where, fmt::format("order_by = \"{}\": '{}' is not a column of '{}'{}", entry, column,
-                                 target->qualified_name,
-                                 suggestion(column, column_names(*target))));
+        error(where,
+              fmt::format("order_by = \"{}\": '{}' is not a column of '{}'{}", entry, column,
+                          target->qualified_name, suggestion(column, column_names(*target))));
         continue;
       }
       r.order_by.push_back({*name, dir == "DESC"});
@@ -1345,7 +1389,8 @@ class Builder {
       if (const FkRef* clash = ambiguous(fks)) {
         std::vector<FkRef> same;
         for (const FkRef& fk : fks) {
-          if (fk.column->foreign_key->column == clash->column->foreign_key->column) same.push_back(fk);
+          if (fk.column->foreign_key->column == clash->column->foreign_key->column)
+            same.push_back(fk);
         }
         error(r.location,
               fmt::format("{} is ambiguous: {} all refer to '{}.{}'; choose with foreign_keys = "
@@ -1387,8 +1432,8 @@ class Builder {
     }
   }
 
-  void resolve_many_to_many(const TableModel& local, const TableModel& target,
-                            RelationshipModel& r, const std::string& what) {
+  void resolve_many_to_many(const TableModel& local, const TableModel& target, RelationshipModel& r,
+                            const std::string& what) {
     if (!r.uselist) {
       error(r.location, fmt::format("{} has secondary = \"{}\" (many-to-many) but is a Reference; "
                                     "use athanor::Collection<{}>",
@@ -1459,10 +1504,14 @@ class Builder {
 
   static const char* direction_name(Direction d) {
     switch (d) {
-      case Direction::kManyToOne: return "many-to-one";
-      case Direction::kOneToMany: return "one-to-many";
-      case Direction::kOneToOne: return "one-to-one";
-      case Direction::kManyToMany: return "many-to-many";
+      case Direction::kManyToOne:
+        return "many-to-one";
+      case Direction::kOneToMany:
+        return "one-to-many";
+      case Direction::kOneToOne:
+        return "one-to-one";
+      case Direction::kManyToMany:
+        return "many-to-many";
     }
     return "?";
   }
@@ -1480,14 +1529,16 @@ class Builder {
     }
     if (other == nullptr) {
       std::vector<std::string> names;
-      for (const RelationshipModel& candidate : target->relationships) names.push_back(candidate.member);
-      bool is_column = std::any_of(target->columns.begin(), target->columns.end(),
-                                   [&](const ColumnModel& c) { return c.member == r.back_populates; });
+      for (const RelationshipModel& candidate : target->relationships)
+        names.push_back(candidate.member);
+      bool is_column =
+          std::any_of(target->columns.begin(), target->columns.end(),
+                      [&](const ColumnModel& c) { return c.member == r.back_populates; });
       error(where, fmt::format("{} does not pair: '{}' has no relationship member '{}'{}", what,
                                target->qualified_name, r.back_populates,
-                               is_column ? " (it is a column)"
-                                         : names.empty() ? std::string()
-                                                         : suggestion(r.back_populates, names)));
+                               is_column       ? " (it is a column)"
+                               : names.empty() ? std::string()
+                                               : suggestion(r.back_populates, names)));
       return;
     }
     if (other == &r) {
@@ -1503,12 +1554,13 @@ class Builder {
       return;
     }
     if (other->back_populates != r.member) {
-      error(where, fmt::format("{} does not pair: '{}::{}' {}; add back_populates = \"{}\" to it",
-                               what, target->qualified_name, other->member,
-                               other->back_populates.empty()
-                                   ? std::string("has no back_populates")
-                                   : fmt::format("has back_populates = \"{}\"", other->back_populates),
-                               r.member));
+      error(where,
+            fmt::format("{} does not pair: '{}::{}' {}; add back_populates = \"{}\" to it", what,
+                        target->qualified_name, other->member,
+                        other->back_populates.empty()
+                            ? std::string("has no back_populates")
+                            : fmt::format("has back_populates = \"{}\"", other->back_populates),
+                        r.member));
       return;
     }
     if (r.join.empty() || other->join.empty()) return;  // unresolved; reported already
@@ -1521,7 +1573,8 @@ class Builder {
     std::set<std::string> theirs(other->foreign_keys.begin(), other->foreign_keys.end());
     if (!directions_match || mine != theirs || r.secondary != other->secondary) {
       std::string mine_text;
-      for (const std::string& fk : r.foreign_keys) mine_text += (mine_text.empty() ? "" : ", ") + fk;
+      for (const std::string& fk : r.foreign_keys)
+        mine_text += (mine_text.empty() ? "" : ", ") + fk;
       std::string theirs_text;
       for (const std::string& fk : other->foreign_keys) {
         theirs_text += (theirs_text.empty() ? "" : ", ") + fk;
@@ -1559,7 +1612,8 @@ class Builder {
       return;
     }
     if (info.enumerators.empty()) {
-      error(info.location, fmt::format("enum '{}' has no enumerators to store", info.qualified_name));
+      error(info.location,
+            fmt::format("enum '{}' has no enumerators to store", info.qualified_name));
       return;
     }
     std::map<std::string, std::string> labels;
@@ -1572,19 +1626,21 @@ class Builder {
         }
         std::vector<OptionItem> items;
         if (!parse(a, items)) continue;
-        if (items.size() != 1 || !items[0].positional() ||
-            items[0].value.kind != Kind::kString || items[0].value.text.empty()) {
-          error(a.location, "ATHANOR_ENUM_VALUE takes the stored label as one non-empty string: "
-                            "ATHANOR_ENUM_VALUE(\"draft\")");
+        if (items.size() != 1 || !items[0].positional() || items[0].value.kind != Kind::kString ||
+            items[0].value.text.empty()) {
+          error(a.location,
+                "ATHANOR_ENUM_VALUE takes the stored label as one non-empty string: "
+                "ATHANOR_ENUM_VALUE(\"draft\")");
           continue;
         }
         label = items[0].value.text;
       }
       auto [it, inserted] = labels.emplace(label, e.name);
       if (!inserted) {
-        error(e.location, fmt::format("enumerators '{}' and '{}' of '{}' are both stored as \"{}\"; "
-                                      "give one another label with ATHANOR_ENUM_VALUE",
-                                      it->second, e.name, info.qualified_name, label));
+        error(e.location,
+              fmt::format("enumerators '{}' and '{}' of '{}' are both stored as \"{}\"; "
+                          "give one another label with ATHANOR_ENUM_VALUE",
+                          it->second, e.name, info.qualified_name, label));
       }
       model.labels.emplace_back(e.name, label);
     }

@@ -106,7 +106,7 @@ struct OrderByModel {
 
 struct RelationshipModel {
   std::string member;
-  std::string target;        // qualified C++ struct name
+  std::string target;  // qualified C++ struct name
   std::string target_usr;
   std::string target_table;  // filled when resolved
   bool uselist = false;      // Collection<T>
@@ -150,7 +150,7 @@ struct TableModel {
 
 struct EnumModel {
   std::string qualified_name;
-  std::string sql_name;  // snake_case of the enum's name
+  std::string sql_name;                                     // snake_case of the enum's name
   std::vector<std::pair<std::string, std::string>> labels;  // enumerator -> stored label
   bool has_traits = false;  // hand-written EnumTraits: generate none
 };

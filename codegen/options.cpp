@@ -142,7 +142,9 @@ class Tokenizer {
     if (raw) {
       std::size_t paren = text_.find('(', pos_);
       if (paren == std::string_view::npos) return fail(start, "malformed raw string literal");
-      std::string closing = ")" + std::string(text_.substr(pos_, paren - pos_)) + "\"";
+      std::string closing = ")";  // built by appending: operator+ trips GCC 12's -Wrestrict
+      closing.append(text_.substr(pos_, paren - pos_));
+      closing += '"';
       std::size_t end = text_.find(closing, paren + 1);
       if (end == std::string_view::npos) return fail(start, "unterminated raw string literal");
       token.value = std::string(text_.substr(paren + 1, end - paren - 1));
@@ -162,14 +164,33 @@ class Tokenizer {
       if (pos_ >= text_.size()) return fail(start, "unterminated string literal");
       char e = text_[pos_++];
       switch (e) {
-        case 'n': token.value += '\n'; break;
-        case 't': token.value += '\t'; break;
-        case 'r': token.value += '\r'; break;
-        case 'a': token.value += '\a'; break;
-        case 'b': token.value += '\b'; break;
-        case 'f': token.value += '\f'; break;
-        case 'v': token.value += '\v'; break;
-        case '\\': case '"': case '\'': case '?': token.value += e; break;
+        case 'n':
+          token.value += '\n';
+          break;
+        case 't':
+          token.value += '\t';
+          break;
+        case 'r':
+          token.value += '\r';
+          break;
+        case 'a':
+          token.value += '\a';
+          break;
+        case 'b':
+          token.value += '\b';
+          break;
+        case 'f':
+          token.value += '\f';
+          break;
+        case 'v':
+          token.value += '\v';
+          break;
+        case '\\':
+        case '"':
+        case '\'':
+        case '?':
+          token.value += e;
+          break;
         case 'x': {
           std::uint32_t code = 0;
           std::size_t digits = 0;
@@ -185,11 +206,13 @@ class Tokenizer {
           token.value += static_cast<char>(code);
           break;
         }
-        case 'u': case 'U': {
+        case 'u':
+        case 'U': {
           std::size_t len = e == 'u' ? 4 : 8;
           if (pos_ + len > text_.size()) return fail(start, "bad universal character name");
           std::uint32_t code = 0;
-          auto [ptr, ec] = std::from_chars(text_.data() + pos_, text_.data() + pos_ + len, code, 16);
+          auto [ptr, ec] =
+              std::from_chars(text_.data() + pos_, text_.data() + pos_ + len, code, 16);
           if (ec != std::errc() || ptr != text_.data() + pos_ + len) {
             return fail(start, "bad universal character name");
           }
@@ -200,7 +223,8 @@ class Tokenizer {
         default:
           if (e >= '0' && e <= '7') {
             std::uint32_t code = static_cast<std::uint32_t>(e - '0');
-            for (int i = 0; i < 2 && pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '7'; ++i) {
+            for (int i = 0;
+                 i < 2 && pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '7'; ++i) {
               code = code * 8 + static_cast<std::uint32_t>(text_[pos_++] - '0');
             }
             token.value += static_cast<char>(code);
@@ -259,7 +283,9 @@ std::optional<MacroArgs> find_macro_args(const std::string& source,
       if (raw) {
         std::size_t paren = source.find('(', p);
         if (paren == std::string::npos) return std::nullopt;
-        std::string closing = ")" + source.substr(p + 1, paren - p - 1) + "\"";
+        std::string closing = ")";
+        closing.append(source, p + 1, paren - p - 1);
+        closing += '"';
         std::size_t end = source.find(closing, paren);
         if (end == std::string::npos) return std::nullopt;
         p = end + closing.size() - 1;
@@ -280,8 +306,8 @@ std::optional<MacroArgs> find_macro_args(const std::string& source,
     } else if (c == ')') {
       if (--depth == 0) {
         std::string_view args(source.data() + open + 1, p - open - 1);
-        return MacroArgs{args, advance(location, std::string_view(source).substr(offset),
-                                       open + 1 - offset)};
+        return MacroArgs{
+            args, advance(location, std::string_view(source).substr(offset), open + 1 - offset)};
       }
     }
   }
@@ -343,7 +369,8 @@ class Parser {
       item.location = location_of(first);
       pos_ += 2;
       if (at_end() || next_is(",")) {
-        return fail(tokens_[pos_ - 1], fmt::format("option '{}' needs a value after '='", item.key));
+        return fail(tokens_[pos_ - 1],
+                    fmt::format("option '{}' needs a value after '='", item.key));
       }
       return parse_value(item.value);
     }
@@ -374,7 +401,8 @@ class Parser {
             return true;
           }
           if (!parse_items(value.args, ")")) return false;
-          if (!next_is(")")) return fail(open, fmt::format("'(' after '{}' is not closed", value.text));
+          if (!next_is(")"))
+            return fail(open, fmt::format("'(' after '{}' is not closed", value.text));
           ++pos_;
           return true;
         }
@@ -383,7 +411,8 @@ class Parser {
       case TokenKind::kPunct:
         if (token.raw == "-") {
           ++pos_;
-          if (at_end() || peek().kind != TokenKind::kNumber) return fail(token, "expected a number after '-'");
+          if (at_end() || peek().kind != TokenKind::kNumber)
+            return fail(token, "expected a number after '-'");
           return parse_number(value, true);
         }
         if (token.raw == "{") {
@@ -396,8 +425,9 @@ class Parser {
           if (!parse_items(value.args, "}")) return false;
           for (const OptionItem& item : value.args) {
             if (!item.positional()) {
-              diagnostics_.error(item.location,
-                                 "bad annotation syntax: a {...} list holds values, not 'key = value'");
+              diagnostics_.error(
+                  item.location,
+                  "bad annotation syntax: a {...} list holds values, not 'key = value'");
               return false;
             }
           }
@@ -472,8 +502,8 @@ bool parse_options(const AnnotationSite& site, std::vector<OptionItem>& items,
     return false;
   }
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    tokens[i].location = located ? advance(args->location, args->text, source_tokens[i].offset)
-                                 : site.location;
+    tokens[i].location =
+        located ? advance(args->location, args->text, source_tokens[i].offset) : site.location;
   }
   Parser parser(std::move(tokens), diagnostics, site.location);
   return parser.parse(items);

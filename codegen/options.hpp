@@ -46,8 +46,8 @@ struct OptionItem {
 
 // Where an annotation came from, to locate its options in the source.
 struct AnnotationSite {
-  std::string text;          // the option string (annotation minus its "athanor:kind:" prefix)
-  SourceLocation location;   // the macro name's position
+  std::string text;         // the option string (annotation minus its "athanor:kind:" prefix)
+  SourceLocation location;  // the macro name's position
   const std::string* source = nullptr;  // contents of location.file, when readable
 };
 

@@ -11,8 +11,9 @@
 # All headers are parsed in one libclang run with the target's include directories and compile
 # definitions (usage requirements of linked targets included). The step reruns when a header or
 # anything it includes changes (a depfile lists them) and rewrites an output only when its text
-# changes, so editing a model recompiles only what includes its mapping. The target must link
-# athanor::core (the generated code calls it).
+# changes, so editing a model recompiles only what includes its mapping. <athanor/model.hpp> and
+# what it includes are kept precompiled in ${CMAKE_CURRENT_BINARY_DIR}/athanor_generated, which
+# makes reruns fast. The target must link athanor::core (the generated code calls it).
 #
 # Available from the source tree (add_subdirectory) and from an installed package
 # (find_package(Athanor)), where the generator is the imported athanor::athanor-gen.
@@ -61,6 +62,7 @@ function(athanor_generate target)
 
   set(stamp "${CMAKE_CURRENT_BINARY_DIR}/athanor_generated/${target}.stamp")
   set(depfile "${CMAKE_CURRENT_BINARY_DIR}/athanor_generated/${target}.d")
+  set(cache "${CMAKE_CURRENT_BINARY_DIR}/athanor_generated/${target}.cache")
   set(includes "$<TARGET_PROPERTY:${target},INCLUDE_DIRECTORIES>")
   set(definitions "$<TARGET_PROPERTY:${target},COMPILE_DEFINITIONS>")
 
@@ -79,6 +81,7 @@ function(athanor_generate target)
             --base-dir "${arg_BASE_DIR}"
             "$<$<BOOL:${includes}>:-I$<JOIN:${includes},;-I>>"
             "$<$<BOOL:${definitions}>:-D$<JOIN:${definitions},;-D>>"
+            --cache-dir "${cache}"
             --depfile "${depfile}"
             --stamp "${stamp}"
             ${headers}

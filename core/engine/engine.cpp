@@ -261,6 +261,28 @@ Result Connection::execute(const Executable& statement, const Params& params) {
   s.ensure_usable();
   detail::EngineImpl& engine = *s.engine;
   const detail::StatementState& st = statement.state();
+  if (st.kind == StatementKind::kInsert && !engine.dialect().postfetch_lastrowid() &&
+      engine.dialect().supports_returning()) {
+    // No last-insert-id on this backend: fetch the generated key with RETURNING instead.
+    const auto& ins = static_cast<const detail::InsertState&>(st);
+    const Column* autoinc = ins.table ? ins.table->autoincrement_column() : nullptr;
+    bool given = std::any_of(params.begin(), params.end(),
+                             [&](const Param& p) { return autoinc && p.name == autoinc->name(); });
+    if (autoinc && ins.returning.empty() && ins.rows.size() <= 1 && !given &&
+        !(ins.rows.size() == 1 &&
+          std::any_of(ins.rows[0].begin(), ins.rows[0].end(),
+                      [&](const auto& kv) { return kv.first == autoinc->name(); }))) {
+      Result returned = execute(
+          Insert(std::static_pointer_cast<const detail::InsertState>(statement.state_ptr()))
+              .returning({autoinc->expr()}),
+          params);
+      std::optional<Row> key = returned.first();
+      Result result(std::make_shared<RowMetadata>(std::vector<std::string>{}), {},
+                    returned.rowcount());
+      if (key) result.set_inserted_primary_key(*key);
+      return result;
+    }
+  }
   std::shared_ptr<const Compiled> compiled =
       detail::needs_parameter_keys(st)
           ? detail::compile(st, engine.dialect(), detail::keys_of(params))

@@ -131,7 +131,7 @@ bool Result::returns_rows() const noexcept { return !metadata_->names().empty();
 bool Result::fetch_into(Row& row) {
   if (buffered_mode_) {
     if (buffered_pos_ >= buffered_.size()) return false;
-    row = buffered_[buffered_pos_++];
+    row = std::move(buffered_[buffered_pos_++]);  // each buffered row is read once
     return true;
   }
   if (!cursor_) return false;

@@ -190,8 +190,7 @@ std::optional<std::string> existing_key_name(const std::vector<ReflectedForeignK
     if (key.name == name) return key.name;
   }
   for (const ReflectedForeignKey& key : keys) {
-    if (!key.name.empty() && key.columns == fk.columns &&
-        key.referred_table == fk.referred_table) {
+    if (!key.name.empty() && key.columns == fk.columns && key.referred_table == fk.referred_table) {
       return key.name;
     }
   }
@@ -248,9 +247,9 @@ void MetaData::drop_all(const Engine& engine, CreateOptions options) const {
         if (options.checkfirst) {
           // Drop the key the database has: by our name, else (created by other means) the one
           // on the same columns and table.
-          std::optional<std::string> name = existing_key_name(
-              dialect.get_foreign_keys(conn, it->table->name()), fk,
-              dialect.foreign_key_name(*it->table, fk));
+          std::optional<std::string> name =
+              existing_key_name(dialect.get_foreign_keys(conn, it->table->name()), fk,
+                                dialect.foreign_key_name(*it->table, fk));
           if (!name) continue;
           fk.options.name = *name;
         }

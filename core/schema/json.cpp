@@ -36,9 +36,8 @@ nlohmann::json to_json(const Table& table) {
   nlohmann::json foreign_keys = nlohmann::json::array();
   for (const ForeignKeyConstraint& fk : table.foreign_keys()) {
     for (std::size_t i = 0; i < fk.columns.size(); ++i) {
-      foreign_keys.push_back(
-          {{"column", fk.columns[i]},
-           {"references", fk.referred_table + "." + fk.referred_columns[i]}});
+      foreign_keys.push_back({{"column", fk.columns[i]},
+                              {"references", fk.referred_table + "." + fk.referred_columns[i]}});
     }
   }
   return {{"comment", comment_json(table.comment())},

@@ -99,9 +99,9 @@ TableDefinition reflect_table(const Dialect& dialect, Connection& conn, const st
     if (on_column[i] || !known(fk.columns) || fk.referred_columns.size() != fk.columns.size()) {
       continue;
     }
-    def.options.foreign_keys.push_back(ForeignKeyConstraint{
-        fk.columns, fk.referred_table, fk.referred_columns,
-        ForeignKeyOptions{fk.ondelete, fk.onupdate, fk.name, false}});
+    def.options.foreign_keys.push_back(
+        ForeignKeyConstraint{fk.columns, fk.referred_table, fk.referred_columns,
+                             ForeignKeyOptions{fk.ondelete, fk.onupdate, fk.name, false}});
   }
   for (ReflectedUniqueConstraint& unique : dialect.get_unique_constraints(conn, name)) {
     if (!known(unique.columns)) continue;
@@ -204,9 +204,8 @@ void MetaData::reflect(const Engine& engine, ReflectOptions options) {
       (contains(available, name) ? names : missing).push_back(name);
     }
     if (!missing.empty()) {
-      throw NoSuchTableError(
-          fmt::format("cannot reflect table(s) '{}': not found in the database",
-                      fmt::join(missing, "', '")));
+      throw NoSuchTableError(fmt::format("cannot reflect table(s) '{}': not found in the database",
+                                         fmt::join(missing, "', '")));
     }
   }
 

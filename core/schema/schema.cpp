@@ -58,9 +58,9 @@ std::string referential_action(const std::string& where, std::string_view clause
   for (std::string_view known : {"CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"}) {
     if (upper == known) return upper;
   }
-  throw ArgumentError(fmt::format(
-      "{}: {} '{}' is not one of CASCADE, SET NULL, SET DEFAULT, RESTRICT, NO ACTION", where,
-      clause, action));
+  throw ArgumentError(
+      fmt::format("{}: {} '{}' is not one of CASCADE, SET NULL, SET DEFAULT, RESTRICT, NO ACTION",
+                  where, clause, action));
 }
 
 ForeignKeyOptions checked_options(const std::string& where, ForeignKeyOptions options) {
@@ -69,21 +69,23 @@ ForeignKeyOptions checked_options(const std::string& where, ForeignKeyOptions op
   return options;
 }
 
+// Only what no backend accepts; anything a database can hold must pass, as reflection builds
+// columns from what the database reports.
 void check_type(const std::string& column, const TypeEngine& type) {
   if (const auto* e = std::get_if<Enum>(&type); e && e->values.empty()) {
     throw ArgumentError(fmt::format("column '{}': Enum needs at least one value", column));
   }
-  if (const auto* s = std::get_if<String>(&type); s && s->length && *s->length < 1) {
+  if (const auto* s = std::get_if<String>(&type); s && s->length && *s->length < 0) {
     throw ArgumentError(
-        fmt::format("column '{}': String length must be positive, not {}", column, *s->length));
+        fmt::format("column '{}': String length must not be negative, not {}", column, *s->length));
   }
   if (const auto* n = std::get_if<Numeric>(&type)) {
     if (n->scale && !n->precision) {
       throw ArgumentError(fmt::format("column '{}': Numeric scale needs a precision", column));
     }
-    if ((n->precision && *n->precision < 1) || (n->scale && *n->scale < 0) ||
-        (n->precision && n->scale && *n->scale > *n->precision)) {
-      throw ArgumentError(fmt::format("column '{}': invalid Numeric precision/scale", column));
+    if (n->precision && *n->precision < 1) {
+      throw ArgumentError(fmt::format("column '{}': Numeric precision must be positive, not {}",
+                                      column, *n->precision));
     }
   }
 }
@@ -118,9 +120,7 @@ Column::Column(std::string name, TypeEngine type, ForeignKey foreign_key, Column
   foreign_keys_.push_back(std::move(foreign_key));
 }
 
-bool Column::nullable() const noexcept {
-  return options_.nullable.value_or(!options_.primary_key);
-}
+bool Column::nullable() const noexcept { return options_.nullable.value_or(!options_.primary_key); }
 
 bool Column::autoincrement() const noexcept {
   if (table_ != nullptr) return table_->autoincrement_column() == this;
@@ -189,6 +189,7 @@ Table::Table(MetaData& metadata, std::string name, std::vector<Column> columns,
     foreign_keys_.push_back(fk);
     foreign_keys_.back().options = checked_options(where, fk.options);
   }
+  options_.foreign_keys.clear();  // foreign_keys_ is the one list from here on
 
   // Unique constraints: unique=true columns (without index=true, which makes a unique index).
   std::vector<UniqueConstraint> uniques;
@@ -208,9 +209,8 @@ Table::Table(MetaData& metadata, std::string name, std::vector<Column> columns,
   // Indexes: index=true columns, then the table-level ones.
   for (const Column& column : columns_) {
     if (column.index()) {
-      indexes_.push_back(Index{detail::generated_name("ix", name_, {column.name()}),
-                               {column.name()},
-                               column.unique()});
+      indexes_.push_back(Index{
+          detail::generated_name("ix", name_, {column.name()}), {column.name()}, column.unique()});
     }
   }
   for (Index& index : options_.indexes) {
@@ -220,7 +220,7 @@ Table::Table(MetaData& metadata, std::string name, std::vector<Column> columns,
     if (index.name.empty()) index.name = detail::generated_name("ix", name_, index.columns);
     indexes_.push_back(index);
   }
-  options_.indexes.clear();
+  options_.indexes.clear();  // likewise indexes_
   for (std::size_t i = 0; i < indexes_.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (indexes_[i].name == indexes_[j].name) {
@@ -231,8 +231,8 @@ Table::Table(MetaData& metadata, std::string name, std::vector<Column> columns,
 
   for (const CheckConstraint& check : options_.check_constraints) {
     if (check.sqltext.empty()) {
-      throw ArgumentError(fmt::format("{}: check constraint '{}' has no SQL text", where,
-                                      check.name));
+      throw ArgumentError(
+          fmt::format("{}: check constraint '{}' has no SQL text", where, check.name));
     }
   }
 }

@@ -1026,7 +1026,7 @@ void append_key_set(const std::vector<std::string>& keys, std::string& out) {
 
 std::shared_ptr<const Compiled> remember(const StatementState& statement, const Dialect& dialect,
                                          const std::string& key,
-                                         std::shared_ptr<const Compiled> compiled) {
+                                         const std::shared_ptr<const Compiled>& compiled) {
   statement.cache.store(&dialect, key, compiled);
   // Another thread may have stored its copy first; hand out the one that stays cached.
   std::shared_ptr<const Compiled> cached = statement.cache.find(&dialect, key);
@@ -1068,7 +1068,7 @@ std::shared_ptr<const Compiled> compile(const StatementState& statement, const D
       compiler.compile_text(static_cast<const TextState&>(statement));
       break;
   }
-  return remember(statement, dialect, key, std::move(compiled));
+  return remember(statement, dialect, key, compiled);
 }
 
 std::shared_ptr<const Compiled> compile_insert_many(const InsertState& statement,
@@ -1082,7 +1082,7 @@ std::shared_ptr<const Compiled> compile_insert_many(const InsertState& statement
   auto compiled = std::make_shared<Compiled>();
   SqlCompiler compiler(dialect, *compiled);
   compiler.compile_insert_many(statement, columns, row_count);
-  return remember(statement, dialect, key, std::move(compiled));
+  return remember(statement, dialect, key, compiled);
 }
 
 }  // namespace athanor::detail

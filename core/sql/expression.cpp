@@ -131,7 +131,7 @@ NodePtr negated(const NodePtr& clause) {
 }
 
 // AND / OR of `clauses`; nested lists of the same operator are flattened.
-ColumnElement boolean_list(std::string_view op, std::vector<ColumnElement> clauses,
+ColumnElement boolean_list(std::string_view op, const std::vector<ColumnElement>& clauses,
                            ColumnElement (*when_empty)()) {
   std::vector<NodePtr> children;
   children.reserve(clauses.size());
@@ -314,13 +314,13 @@ bool same_keys(const std::vector<std::pair<std::string, NodePtr>>& a,
 
 void merge_values(std::vector<std::pair<std::string, NodePtr>>& into,
                   std::vector<std::pair<std::string, NodePtr>> from) {
-  for (auto& [name, node] : from) {
-    auto it =
-        std::find_if(into.begin(), into.end(), [&](const auto& e) { return e.first == name; });
+  for (auto& entry : from) {
+    auto it = std::find_if(into.begin(), into.end(),
+                           [&](const auto& e) { return e.first == entry.first; });
     if (it != into.end()) {
-      it->second = std::move(node);
+      it->second = std::move(entry.second);
     } else {
-      into.emplace_back(std::move(name), std::move(node));
+      into.push_back(std::move(entry));
     }
   }
 }
@@ -437,11 +437,11 @@ ColumnElement literal_column(std::string sql) {
 }
 
 ColumnElement and_(std::vector<ColumnElement> clauses) {
-  return boolean_list("AND", std::move(clauses), &true_);
+  return boolean_list("AND", clauses, &true_);
 }
 
 ColumnElement or_(std::vector<ColumnElement> clauses) {
-  return boolean_list("OR", std::move(clauses), &false_);
+  return boolean_list("OR", clauses, &false_);
 }
 
 ColumnElement not_(const ColumnElement& clause) {

@@ -12,11 +12,15 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
+#include <variant>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -182,8 +186,8 @@ std::string format_clock(chrono::microseconds since_midnight) {
   auto count = since_midnight.count();
   auto micros = count % 1'000'000;
   auto seconds = count / 1'000'000;
-  std::string out = fmt::format("{:02}:{:02}:{:02}", seconds / 3600, (seconds / 60) % 60,
-                                seconds % 60);
+  std::string out =
+      fmt::format("{:02}:{:02}:{:02}", seconds / 3600, (seconds / 60) % 60, seconds % 60);
   if (micros != 0) out += fmt::format(".{:06}", micros);
   return out;
 }
@@ -309,8 +313,8 @@ template <class T>
 [[noreturn]] void throw_cannot_read(const Value& value, std::string_view context,
                                     std::string_view why = {}) {
   if (is_null(value)) detail::throw_null_value(context, cpp_type_name<T>());
-  std::string message = fmt::format("{}: cannot read {} value as {}", context, value_kind(value),
-                                    cpp_type_name<T>());
+  std::string message =
+      fmt::format("{}: cannot read {} value as {}", context, value_kind(value), cpp_type_name<T>());
   if (!why.empty()) message += fmt::format(": {}", why);
   throw ArgumentError(message);
 }
@@ -517,8 +521,7 @@ std::optional<TimeOfDay> parse_time(std::string_view text) {
 namespace detail {
 
 void throw_null_value(std::string_view context, std::string_view type_name) {
-  throw ArgumentError(
-      fmt::format("{}: is NULL; read it as std::optional<{}>", context, type_name));
+  throw ArgumentError(fmt::format("{}: is NULL; read it as std::optional<{}>", context, type_name));
 }
 
 void throw_out_of_range(std::string_view context, std::string_view type_name) {
@@ -560,8 +563,7 @@ void read_value(const Value& value, std::int64_t& out, std::string_view context)
   } else if (const std::string* text = numeric_text(value)) {
     std::optional<std::int64_t> parsed = parse_integer<std::int64_t>(*text);
     if (!parsed) {
-      throw_cannot_read<std::int64_t>(value, context,
-                                      malformed(*text, "an integer in range"));
+      throw_cannot_read<std::int64_t>(value, context, malformed(*text, "an integer in range"));
     }
     out = *parsed;
   } else {

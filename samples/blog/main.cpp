@@ -36,31 +36,37 @@ void run(const std::string& url) {
 
   User jan{.email = "jan@example.com", .name = "Jan"};
   User ada{.email = "ada@example.com", .name = std::nullopt};
-  std::vector<Tag> tags = {{.id = 1, .name = "cpp"}, {.id = 2, .name = "databases"},
-                           {.id = 3, .name = "news"}};
+  std::vector<Tag> tags = {
+      {.id = 1, .name = "cpp"}, {.id = 2, .name = "databases"}, {.id = 3, .name = "news"}};
   engine.begin([&](athanor::Connection& conn) {
     athanor::insert_object(conn, jan);  // writes the generated id back into jan
     athanor::insert_object(conn, ada);
     for (const Tag& tag : tags) athanor::insert_object(conn, tag);
     Post posts[] = {
-        {.author_id = jan.id, .title = "Mapping structs", .body = "...", .status = Status::kPublished,
+        {.author_id = jan.id,
+         .title = "Mapping structs",
+         .body = "...",
+         .status = Status::kPublished,
          .published_on = day(2024, 3, 1)},
         {.author_id = jan.id, .title = "Drafting", .body = "...", .status = Status::kDraft},
-        {.author_id = ada.id, .title = "Engines", .body = "...", .status = Status::kPublished,
+        {.author_id = ada.id,
+         .title = "Engines",
+         .body = "...",
+         .status = Status::kPublished,
          .published_on = day(2024, 4, 2)},
     };
     for (Post& post : posts) athanor::insert_object(conn, post);
     std::vector<blog::PostTag> links = {{posts[0].id, 1}, {posts[0].id, 2}, {posts[2].id, 2}};
     for (const blog::PostTag& link : links) {
-      conn.execute(athanor::insert(blog::PostTag_::table())
-                       .values(Mapper<blog::PostTag>::bind(link)));
+      conn.execute(
+          athanor::insert(blog::PostTag_::table()).values(Mapper<blog::PostTag>::bind(link)));
     }
   });
 
   auto conn = engine.connect();
   std::cout << "Users:\n";
-  for (const User& user :
-       athanor::hydrate_all<User>(conn.execute(athanor::select(User_::table()).order_by(User_::id)))) {
+  for (const User& user : athanor::hydrate_all<User>(
+           conn.execute(athanor::select(User_::table()).order_by(User_::id)))) {
     std::cout << "  #" << user.id << " " << user.email << " (" << user.name.value_or("no name")
               << ")\n";
   }

@@ -14,9 +14,7 @@ namespace {
 #if ATHANOR_COMPILE_FAIL_CASE == 0
   std::vector<athanor::ColumnElement> ok = {
       Item_::medium == 7,
-      Item_::big < 7L,
-      7 <= Item_::tiny,
-      Item_::amount > 1,
+      Item_::big<7L, 7 <= Item_::tiny, Item_::amount> 1,
       Item_::label == "x",
       Item_::label != std::string("y"),
       Item_::color == catalog::Color::kGreen,

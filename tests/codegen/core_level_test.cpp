@@ -69,8 +69,9 @@ catalog::Item sample_item() {
   item.birthday = std::chrono::year{1990} / 12 / 31;
   item.created_at = athanor::Timestamp{std::chrono::sys_days{std::chrono::year{2024} / 5 / 6}} +
                     7h + 8min + 9s + 123456us;
-  item.local_at = athanor::LocalTimestamp{std::chrono::local_days{std::chrono::year{2023} / 1 / 2}} +
-                  3h + 4min + 5s + 250000us;
+  item.local_at =
+      athanor::LocalTimestamp{std::chrono::local_days{std::chrono::year{2023} / 1 / 2}} + 3h +
+      4min + 5s + 250000us;
   item.opens_at = athanor::TimeOfDay{9h + 30min + 15s};
   item.uuid = athanor::UuidValue::parse("12345678-9abc-def0-1234-56789abcdef0");
   item.document = {{"tags", {"a", "b"}}, {"count", 2}, {"nested", {{"ok", true}}}};
@@ -162,8 +163,8 @@ TEST_F(CoreLevel, OptionalMembersRoundTripNullAndValues) {
   full.priority = catalog::Priority::kLow;
   insert(empty);
   insert(full);
-  std::vector<catalog::MaybeItem> rows = select_where<catalog::MaybeItem>(
-      catalog::MaybeItem_::id > 0, catalog::MaybeItem_::id);
+  std::vector<catalog::MaybeItem> rows =
+      select_where<catalog::MaybeItem>(catalog::MaybeItem_::id > 0, catalog::MaybeItem_::id);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(Mapper<catalog::MaybeItem>::values(rows[0]), Mapper<catalog::MaybeItem>::values(empty));
   EXPECT_EQ(rows[1].flag, false);
@@ -242,8 +243,8 @@ TEST_F(CoreLevel, TypedWhereClausesSelectStructs) {
   ASSERT_EQ(unknown_birth.size(), 1u);
   EXPECT_EQ(unknown_birth[0].name, "Calvino");
 
-  std::vector<library::Book> listed = select_where<library::Book>(
-      Book_::title.in_({"Atlas", "Nothing"}), Book_::id);
+  std::vector<library::Book> listed =
+      select_where<library::Book>(Book_::title.in_({"Atlas", "Nothing"}), Book_::id);
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].pages, 90);
 
@@ -304,11 +305,13 @@ TEST_F(CoreLevel, ManyToManyThroughTheAssociationModel) {
     book.author_id = author.id;
     athanor::insert_object(conn, book);
     for (const library::Genre* g : {&poetry, &classics, &unused}) {
-      conn.execute(athanor::insert(library::Genre_::table()).values(Mapper<library::Genre>::bind(*g)));
+      conn.execute(
+          athanor::insert(library::Genre_::table()).values(Mapper<library::Genre>::bind(*g)));
     }
     for (int genre : {1, 2}) {
-      conn.execute(athanor::insert(library::BookGenre_::table())
-                       .values(Mapper<library::BookGenre>::bind(library::BookGenre{book.id, genre})));
+      conn.execute(
+          athanor::insert(library::BookGenre_::table())
+              .values(Mapper<library::BookGenre>::bind(library::BookGenre{book.id, genre})));
     }
     conn.commit();
   }
@@ -317,7 +320,8 @@ TEST_F(CoreLevel, ManyToManyThroughTheAssociationModel) {
                        .join(library::BookGenre_::table())
                        .where(library::BookGenre_::book_id == book.id)
                        .order_by(library::Genre_::name);
-  std::vector<library::Genre> genres = athanor::hydrate_all<library::Genre>(conn.execute(statement));
+  std::vector<library::Genre> genres =
+      athanor::hydrate_all<library::Genre>(conn.execute(statement));
   ASSERT_EQ(genres.size(), 2u);
   EXPECT_EQ(genres[0].name, "Classics");
   EXPECT_EQ(genres[1].name, "Poetry");

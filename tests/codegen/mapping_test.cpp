@@ -19,9 +19,13 @@ using athanor::Mapper;
 using athanor::RelationshipDirection;
 
 template <class A, class B>
-concept Comparable = requires(const A& a, const B& b) { a == b; };
+concept Comparable = requires(const A& a, const B& b) {
+  a == b;
+};
 template <class A, class B>
-concept Ordered = requires(const A& a, const B& b) { a < b; };
+concept Ordered = requires(const A& a, const B& b) {
+  a < b;
+};
 
 // The column-type checks, at compile time (compile_fail.cpp checks that the rejected ones fail
 // with a clear error).
@@ -73,8 +77,9 @@ catalog::Item sample_item() {
   item.birthday = std::chrono::year{1990} / 12 / 31;
   item.created_at = athanor::Timestamp{std::chrono::sys_days{std::chrono::year{2024} / 5 / 6}} +
                     7h + 8min + 9s + 123456us;
-  item.local_at = athanor::LocalTimestamp{std::chrono::local_days{std::chrono::year{2023} / 1 / 2}} +
-                  3h + 4min + 5s;
+  item.local_at =
+      athanor::LocalTimestamp{std::chrono::local_days{std::chrono::year{2023} / 1 / 2}} + 3h +
+      4min + 5s;
   item.opens_at = athanor::TimeOfDay{9h + 30min};
   item.uuid = athanor::UuidValue::parse("12345678-9abc-def0-1234-56789abcdef0");
   item.document = {{"tags", {"a", "b"}}, {"count", 2}};
@@ -146,9 +151,8 @@ TEST(MappingTables, ColumnsCarryTypesAndOptions) {
   EXPECT_EQ(athanor::type_name(ledger.column("stage").type()), "VARCHAR(8)");
   EXPECT_EQ(ledger.column("limit_cents").info(), nlohmann::json::parse(R"({"unit": "cents",
                                                                            "audited": true})"));
-  EXPECT_TRUE(std::any_of(ledger.indexes().begin(), ledger.indexes().end(), [](const auto& i) {
-    return i.name == "ix_ledger_opened" && i.unique;
-  }));
+  EXPECT_TRUE(std::any_of(ledger.indexes().begin(), ledger.indexes().end(),
+                          [](const auto& i) { return i.name == "ix_ledger_opened" && i.unique; }));
   EXPECT_TRUE(std::any_of(ledger.unique_constraints().begin(), ledger.unique_constraints().end(),
                           [](const auto& u) {
                             return u.name == "uq_ledger_owner_code" &&
@@ -217,7 +221,8 @@ TEST(MappingBind, InsertParamsLeaveAnUnsetKeyToTheDatabase) {
 }
 
 TEST(MappingBind, HydrateNamesWhatIsMissingOrWrong) {
-  auto row = make_row({"id", "name"}, {athanor::Value{std::int64_t{1}}, athanor::Value{std::string("x")}});
+  auto row =
+      make_row({"id", "name"}, {athanor::Value{std::int64_t{1}}, athanor::Value{std::string("x")}});
   try {
     Mapper<library::Author>::hydrate(row);
     FAIL() << "expected ArgumentError";
@@ -226,7 +231,8 @@ TEST(MappingBind, HydrateNamesWhatIsMissingOrWrong) {
   }
   library::Author partial;
   partial.name = "kept";
-  Mapper<library::Author>::hydrate_partial(make_row({"id"}, {athanor::Value{std::int64_t{5}}}), partial);
+  Mapper<library::Author>::hydrate_partial(make_row({"id"}, {athanor::Value{std::int64_t{5}}}),
+                                           partial);
   EXPECT_EQ(partial.id, 5);
   EXPECT_EQ(partial.name, "kept");
 
@@ -339,9 +345,9 @@ TEST(MappingRelationships, DirectionsAndJoinsAreResolved) {
   EXPECT_EQ(book.target, "books");
   EXPECT_EQ(book.join[0].local, "book_id");
   EXPECT_TRUE(book.post_update);
-  static_assert(std::is_same_v<
-                std::remove_cvref_t<decltype(library::members::Loan_::book)>::target_type,
-                library::Book>);
+  static_assert(
+      std::is_same_v<std::remove_cvref_t<decltype(library::members::Loan_::book)>::target_type,
+                     library::Book>);
 
   EXPECT_EQ(Mapper<library::Book>::find_relationship("genres"), &genres);
   EXPECT_EQ(Mapper<library::Book>::find_relationship("nope"), nullptr);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "athanor/core/detail/sql_ast.hpp"
 #include "tests/compliance/fixture.hpp"
 
 namespace athanor::testing {

@@ -36,16 +36,18 @@ class ErrorsTest : public BackendTest {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
-    users_ = &metadata_.table("users", {
-        Column("id", Integer{}, {.primary_key = true}),
-        Column("email", String{100}, {.nullable = false, .unique = true}),
-        Column("age", Integer{}),
-    });
-    posts_ = &metadata_.table("posts", {
-        Column("id", Integer{}, {.primary_key = true}),
-        Column("user_id", Integer{}, ForeignKey("users.id"), {.nullable = false}),
-        Column("title", String{100}),
-    });
+    users_ = &metadata_.table("users",
+                              {
+                                  Column("id", Integer{}, {.primary_key = true}),
+                                  Column("email", String{100}, {.nullable = false, .unique = true}),
+                                  Column("age", Integer{}),
+                              });
+    posts_ = &metadata_.table(
+        "posts", {
+                     Column("id", Integer{}, {.primary_key = true}),
+                     Column("user_id", Integer{}, ForeignKey("users.id"), {.nullable = false}),
+                     Column("title", String{100}),
+                 });
     metadata_.create_all(engine());
     engine().begin([&](Connection& conn) {
       conn.execute(insert(*users_).values({{"id", 1}, {"email", "jan@example.com"}, {"age", 40}}));
@@ -170,8 +172,9 @@ TEST_F(ErrorsTest, TextIntoIntegerColumnIsRejectedOrKeptAsText) {
   if (backend() == "sqlite") {
     // SQLite's type affinity stores text that does not look like a number as text.
     conn.execute(insert(*users_).values({{"id", 2}, {"email", "x@example.com"}, {"age", "old"}}));
-    EXPECT_EQ(conn.execute(select(users_->c("age")).where(users_->c("id") == 2)).scalar<std::string>(),
-              "old");
+    EXPECT_EQ(
+        conn.execute(select(users_->c("age")).where(users_->c("id") == 2)).scalar<std::string>(),
+        "old");
     conn.rollback();
     return;
   }
@@ -194,7 +197,8 @@ TEST_F(ErrorsTest, TextIntoIntegerColumnIsRejectedOrKeptAsText) {
 }
 
 TEST_F(ErrorsTest, OutOfRangeIntegerIsDataError) {
-  if (backend() == "sqlite") GTEST_SKIP() << "SQLite integers are 64-bit whatever the declared type";
+  if (backend() == "sqlite")
+    GTEST_SKIP() << "SQLite integers are 64-bit whatever the declared type";
   auto conn = engine().connect();
   try {
     conn.execute(insert(*users_).values(
@@ -244,8 +248,9 @@ TEST_F(ErrorsTest, ExecuteManyReportsTheFailingRow) {
   auto conn = engine().connect();
   std::vector<Params> rows;
   for (int i = 2; i < 50; ++i) {
-    rows.push_back({{"id", i}, {"email", i == 30 ? std::string("jan@example.com")
-                                                 : "user" + std::to_string(i) + "@example.com"}});
+    rows.push_back({{"id", i},
+                    {"email", i == 30 ? std::string("jan@example.com")
+                                      : "user" + std::to_string(i) + "@example.com"}});
   }
   try {
     conn.execute(insert(*users_), rows);

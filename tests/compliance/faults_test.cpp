@@ -43,9 +43,9 @@ class FaultsTest : public BackendTest {
     if (backend() == "sqlite") GTEST_SKIP() << "embedded database has no server";
     BackendTest::SetUp();
     notes_ = &metadata_.table("notes", {
-        Column("id", Integer{}, {.primary_key = true}),
-        Column("body", String{100}, {.nullable = false}),
-    });
+                                           Column("id", Integer{}, {.primary_key = true}),
+                                           Column("body", String{100}, {.nullable = false}),
+                                       });
     metadata_.create_all(engine());
   }
 

@@ -49,25 +49,25 @@ class PostgresqlValuesTest : public PostgresqlTest {
     PostgresqlTest::SetUp();
     if (IsSkipped()) return;
     all_ = &metadata_.table("all_types", {
-        Column("id", Integer{}, {.primary_key = true}),
-        Column("i32", Integer{}),
-        Column("i64", BigInteger{}),
-        Column("i16", SmallInteger{}),
-        Column("flag", Boolean{}),
-        Column("f32", Float{}),
-        Column("f64", Double{}),
-        Column("price", Numeric{12, 3}),
-        Column("name", String{50}),
-        Column("body", Text{}),
-        Column("day", Date{}),
-        Column("local_ts", DateTime{false}),
-        Column("instant", DateTime{true}),
-        Column("at", Time{}),
-        Column("blob", LargeBinary{}),
-        Column("doc", JSON{}),
-        Column("uid", Uuid{}),
-        Column("mood", Enum{{"happy", "sad"}, "mood"}),
-    });
+                                             Column("id", Integer{}, {.primary_key = true}),
+                                             Column("i32", Integer{}),
+                                             Column("i64", BigInteger{}),
+                                             Column("i16", SmallInteger{}),
+                                             Column("flag", Boolean{}),
+                                             Column("f32", Float{}),
+                                             Column("f64", Double{}),
+                                             Column("price", Numeric{12, 3}),
+                                             Column("name", String{50}),
+                                             Column("body", Text{}),
+                                             Column("day", Date{}),
+                                             Column("local_ts", DateTime{false}),
+                                             Column("instant", DateTime{true}),
+                                             Column("at", Time{}),
+                                             Column("blob", LargeBinary{}),
+                                             Column("doc", JSON{}),
+                                             Column("uid", Uuid{}),
+                                             Column("mood", Enum{{"happy", "sad"}, "mood"}),
+                                         });
     metadata_.create_all(engine());
   }
 
@@ -154,8 +154,8 @@ TEST_F(PostgresqlValuesTest, TimestampsKeepTheirInstantAndWallClock) {
   // An instant into a column without time zone keeps its UTC wall clock; a wall clock into a
   // column with time zone is taken as UTC (the session's zone).
   conn.execute(insert(*all_).values({{"id", 1}, {"local_ts", instant}, {"instant", instant}}));
-  conn.execute(insert(*all_).values(
-      {{"id", 2}, {"instant", LocalTimestamp{instant.time_since_epoch()}}}));
+  conn.execute(
+      insert(*all_).values({{"id", 2}, {"instant", LocalTimestamp{instant.time_since_epoch()}}}));
   conn.commit();
   EXPECT_EQ(read_text("SELECT local_ts::text FROM all_types WHERE id = 1"), "2021-03-28 01:30:00");
   EXPECT_EQ(read_text("SELECT (instant AT TIME ZONE 'Europe/Amsterdam')::text FROM all_types "
@@ -163,13 +163,13 @@ TEST_F(PostgresqlValuesTest, TimestampsKeepTheirInstantAndWallClock) {
             "2021-03-28 03:30:00");
   auto rows = conn.execute(select(all_->c("instant")).order_by(all_->c("id"))).scalars<Timestamp>();
   EXPECT_EQ(rows, (std::vector<Timestamp>{instant, instant}));
-  EXPECT_EQ(conn.exec_driver_sql("SELECT current_setting('TimeZone')").scalar<std::string>(), "UTC");
+  EXPECT_EQ(conn.exec_driver_sql("SELECT current_setting('TimeZone')").scalar<std::string>(),
+            "UTC");
   // Comparing a timestamp column with an instant parameter.
-  EXPECT_EQ(conn.execute(select(func::count())
-                             .select_from(*all_)
-                             .where(all_->c("local_ts") == instant))
-                .scalar<int>(),
-            1);
+  EXPECT_EQ(
+      conn.execute(select(func::count()).select_from(*all_).where(all_->c("local_ts") == instant))
+          .scalar<int>(),
+      1);
 }
 
 TEST_F(PostgresqlValuesTest, SpecialValuesWithoutACppCounterpartArriveAsText) {
@@ -213,8 +213,8 @@ TEST_F(PostgresqlTest, ParameterKindsMayChangeBetweenExecutionsOfOneStatement) {
   conn.exec_driver_sql(sql, {Value{std::int64_t{1}}, Value{}, Value{}});
   conn.exec_driver_sql(sql, {Value{std::int64_t{2}}, Value{std::int64_t{7}},
                              Value{sys_days{std::chrono::year{2020} / 1 / 2}}});
-  conn.exec_driver_sql(sql, {Value{std::string("3")}, Value{std::string("8")},
-                             Value{std::string("2020-01-03")}});
+  conn.exec_driver_sql(
+      sql, {Value{std::string("3")}, Value{std::string("8")}, Value{std::string("2020-01-03")}});
   conn.exec_driver_sql(sql, {Value{std::int64_t{4}}, Value{2.0}, Value{Timestamp{}}});
   auto rows = conn.exec_driver_sql("SELECT n, d::text FROM kinds ORDER BY id").all();
   ASSERT_EQ(rows.size(), 4U);
@@ -226,9 +226,10 @@ TEST_F(PostgresqlTest, ParameterKindsMayChangeBetweenExecutionsOfOneStatement) {
   EXPECT_EQ(rows[3].get<int>(0), 2);
   EXPECT_EQ(rows[3].get<std::string>(1), "1970-01-01");
   // A string compared with an integer column is parsed by the server.
-  EXPECT_EQ(conn.exec_driver_sql("SELECT count(*) FROM kinds WHERE id = $1", {Value{std::string("2")}})
-                .scalar<int>(),
-            1);
+  EXPECT_EQ(
+      conn.exec_driver_sql("SELECT count(*) FROM kinds WHERE id = $1", {Value{std::string("2")}})
+          .scalar<int>(),
+      1);
 }
 
 TEST_F(PostgresqlTest, StringsAreUntypedSoTheServerInfersJsonAndEnums) {
@@ -236,10 +237,10 @@ TEST_F(PostgresqlTest, StringsAreUntypedSoTheServerInfersJsonAndEnums) {
   conn.exec_driver_sql("DROP TYPE IF EXISTS color");  // left over by an interrupted run
   conn.exec_driver_sql("CREATE TYPE color AS ENUM ('red', 'green')");
   conn.exec_driver_sql("CREATE TABLE things (id INTEGER PRIMARY KEY, c color, j JSONB, u UUID)");
-  conn.exec_driver_sql("INSERT INTO things VALUES ($1, $2, $3, $4)",
-                       {Value{std::int64_t{1}}, Value{std::string("green")},
-                        Value{std::string(R"({"k": [1, 2]})")},
-                        Value{std::string("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")}});
+  conn.exec_driver_sql(
+      "INSERT INTO things VALUES ($1, $2, $3, $4)",
+      {Value{std::int64_t{1}}, Value{std::string("green")}, Value{std::string(R"({"k": [1, 2]})")},
+       Value{std::string("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")}});
   Row row = conn.exec_driver_sql("SELECT c, j, u FROM things").one();
   EXPECT_EQ(row.get<std::string>(0), "green");
   EXPECT_EQ(row.get<nlohmann::json>(1), nlohmann::json::parse(R"({"k": [1, 2]})"));
@@ -311,7 +312,8 @@ TEST_F(PostgresqlTest, StreamedResultsArriveRowByRow) {
   conn.set_execution_options({.stream_results = true});
   std::int64_t sum = 0;
   std::int64_t count = 0;
-  for (const Row& row : conn.exec_driver_sql("SELECT g, 'row ' || g FROM generate_series(1, 20000) g")) {
+  for (const Row& row :
+       conn.exec_driver_sql("SELECT g, 'row ' || g FROM generate_series(1, 20000) g")) {
     sum += row.get<std::int64_t>(0);
     ++count;
   }
@@ -325,8 +327,7 @@ TEST_F(PostgresqlTest, StreamedResultsArriveRowByRow) {
   EXPECT_FALSE(partial.fetchone().has_value());
 
   // An error after some rows surfaces from the fetch.
-  Result failing = conn.exec_driver_sql(
-      "SELECT 10 / (5000 - g) FROM generate_series(1, 10000) g");
+  Result failing = conn.exec_driver_sql("SELECT 10 / (5000 - g) FROM generate_series(1, 10000) g");
   EXPECT_THROW(failing.all(), DataError);
   conn.rollback();
   EXPECT_EQ(conn.exec_driver_sql("SELECT 7").scalar<int>(), 7);
@@ -335,12 +336,14 @@ TEST_F(PostgresqlTest, StreamedResultsArriveRowByRow) {
 TEST_F(PostgresqlTest, RowcountAndLastrowid) {
   auto conn = engine().connect();
   conn.exec_driver_sql("CREATE TABLE counted (id INTEGER GENERATED BY DEFAULT AS IDENTITY, v INT)");
-  Result inserted = conn.exec_driver_sql("INSERT INTO counted (v) SELECT g FROM generate_series(1, 7) g");
+  Result inserted =
+      conn.exec_driver_sql("INSERT INTO counted (v) SELECT g FROM generate_series(1, 7) g");
   EXPECT_EQ(inserted.rowcount(), 7);
   EXPECT_FALSE(inserted.lastrowid().has_value());
-  EXPECT_EQ(conn.exec_driver_sql("UPDATE counted SET v = v + 1 WHERE v > $1", {Value{std::int64_t{4}}})
-                .rowcount(),
-            3);
+  EXPECT_EQ(
+      conn.exec_driver_sql("UPDATE counted SET v = v + 1 WHERE v > $1", {Value{std::int64_t{4}}})
+          .rowcount(),
+      3);
   Result returning = conn.exec_driver_sql("DELETE FROM counted WHERE v <= 2 RETURNING id");
   EXPECT_EQ(returning.all().size(), 2U);
   EXPECT_EQ(returning.rowcount(), 2);
@@ -354,11 +357,12 @@ class PostgresqlBulkTest : public PostgresqlTest {
   void SetUp() override {
     PostgresqlTest::SetUp();
     if (IsSkipped()) return;
-    items_ = &metadata_.table("items", {
-        Column("id", Integer{}, {.primary_key = true}),
-        Column("label", String{40}, {.nullable = false, .unique = true}),
-        Column("weight", Double{}),
-    });
+    items_ = &metadata_.table("items",
+                              {
+                                  Column("id", Integer{}, {.primary_key = true}),
+                                  Column("label", String{40}, {.nullable = false, .unique = true}),
+                                  Column("weight", Double{}),
+                              });
     metadata_.create_all(engine());
     clear_statements();
   }
@@ -367,7 +371,8 @@ class PostgresqlBulkTest : public PostgresqlTest {
     std::vector<Params> out;
     for (int i = 0; i < n; ++i) {
       std::string label = i == duplicate_at ? "item 0" : "item " + std::to_string(i);
-      out.push_back({{"id", i + 1}, {"label", label}, {"weight", i % 3 == 0 ? Value{} : Value{i * 0.5}}});
+      out.push_back(
+          {{"id", i + 1}, {"label", label}, {"weight", i % 3 == 0 ? Value{} : Value{i * 0.5}}});
     }
     return out;
   }
@@ -439,8 +444,9 @@ TEST_F(PostgresqlTest, ErrorClassesFollowTheSqlstateClass) {
   }
   conn.rollback();
   try {
-    conn.exec_driver_sql("DO $$ BEGIN RAISE EXCEPTION 'nope' USING ERRCODE = '0A000', "
-                         "DETAIL = 'more', HINT = 'try'; END $$");
+    conn.exec_driver_sql(
+        "DO $$ BEGIN RAISE EXCEPTION 'nope' USING ERRCODE = '0A000', "
+        "DETAIL = 'more', HINT = 'try'; END $$");
     FAIL();
   } catch (const NotSupportedError& e) {
     EXPECT_EQ(e.message(), "nope\nDETAIL: more\nHINT: try");
@@ -463,7 +469,8 @@ TEST_F(PostgresqlTest, UniqueViolationCarriesTheServerDetail) {
     conn.exec_driver_sql("INSERT INTO uniq VALUES ($1)", {Value{std::string("a")}});
     FAIL();
   } catch (const IntegrityError& e) {
-    EXPECT_TRUE(contains(e.message(), "duplicate key value violates unique constraint")) << e.message();
+    EXPECT_TRUE(contains(e.message(), "duplicate key value violates unique constraint"))
+        << e.message();
     EXPECT_TRUE(contains(e.message(), "DETAIL: Key (k)=(a) already exists.")) << e.message();
     EXPECT_EQ(e.parameters(), "['a']");
   }
@@ -542,11 +549,14 @@ TEST_F(PostgresqlTest, UrlQueryOptionsReachTheSession) {
   Engine configured = create_engine(url);
   {
     auto conn = configured.connect();
-    EXPECT_EQ(conn.exec_driver_sql("SELECT current_setting('application_name')").scalar<std::string>(),
-              "athanor tests");
-    EXPECT_EQ(conn.exec_driver_sql("SELECT current_setting('statement_timeout')").scalar<std::string>(),
-              "1234ms");
-    EXPECT_EQ(conn.exec_driver_sql("SELECT current_setting('TimeZone')").scalar<std::string>(), "UTC");
+    EXPECT_EQ(
+        conn.exec_driver_sql("SELECT current_setting('application_name')").scalar<std::string>(),
+        "athanor tests");
+    EXPECT_EQ(
+        conn.exec_driver_sql("SELECT current_setting('statement_timeout')").scalar<std::string>(),
+        "1234ms");
+    EXPECT_EQ(conn.exec_driver_sql("SELECT current_setting('TimeZone')").scalar<std::string>(),
+              "UTC");
   }
   configured.dispose();
 }
@@ -566,8 +576,7 @@ TEST_F(PostgresqlTest, WrongPasswordIsOperationalErrorWithTheServerMessage) {
     wrong.connect().exec_driver_sql("SELECT 1");
     FAIL() << "connected with a wrong password";
   } catch (const OperationalError& e) {
-    EXPECT_TRUE(contains(e.message(), "authentication failed") ||
-                contains(e.message(), "password"))
+    EXPECT_TRUE(contains(e.message(), "authentication failed") || contains(e.message(), "password"))
         << e.message();
     EXPECT_EQ(e.message().find("definitely-wrong"), std::string::npos);
   }
@@ -577,12 +586,15 @@ TEST_F(PostgresqlTest, WrongPasswordIsOperationalErrorWithTheServerMessage) {
 
 TEST_F(PostgresqlTest, DdlUsesIdentityColumnsAndCommentStatements) {
   MetaData md;
-  Table& authors = md.table("authors", {
-      Column("id", BigInteger{}, {.primary_key = true, .comment = "Surrogate key"}),
-      Column("name", String{}, {.nullable = false, .comment = "It's the name"}),
-      Column("born", DateTime{true}),
-      Column("kind", Enum{{"a", "bb"}}),
-  }, {.comment = "People who write", .indexes = {Index{"ix_authors_name", {"name"}, false}}});
+  Table& authors = md.table(
+      "authors",
+      {
+          Column("id", BigInteger{}, {.primary_key = true, .comment = "Surrogate key"}),
+          Column("name", String{}, {.nullable = false, .comment = "It's the name"}),
+          Column("born", DateTime{true}),
+          Column("kind", Enum{{"a", "bb"}}),
+      },
+      {.comment = "People who write", .indexes = {Index{"ix_authors_name", {"name"}, false}}});
   md.create_all(engine());
   EXPECT_TRUE(any_statement("id BIGINT GENERATED BY DEFAULT AS IDENTITY NOT NULL"));
   EXPECT_TRUE(any_statement("name VARCHAR NOT NULL"));
@@ -726,16 +738,20 @@ TEST_F(PostgresqlTest, ReflectionReadsWhatTheServerHas) {
 
 TEST_F(PostgresqlTest, MetadataRoundTripsThroughReflection) {
   MetaData md;
-  md.table("owners", {
-      Column("id", Integer{}, {.primary_key = true}),
-      Column("email", String{120}, {.nullable = false, .unique = true, .comment = "Login"}),
-  }, {.comment = "Account owners"});
-  md.table("pets", {
-      Column("id", BigInteger{}, {.primary_key = true}),
-      Column("owner_id", Integer{}, ForeignKey("owners.id", {.ondelete = "CASCADE"}),
-             {.nullable = false, .index = true}),
-      Column("born", DateTime{true}),
-  });
+  md.table(
+      "owners",
+      {
+          Column("id", Integer{}, {.primary_key = true}),
+          Column("email", String{120}, {.nullable = false, .unique = true, .comment = "Login"}),
+      },
+      {.comment = "Account owners"});
+  md.table("pets",
+           {
+               Column("id", BigInteger{}, {.primary_key = true}),
+               Column("owner_id", Integer{}, ForeignKey("owners.id", {.ondelete = "CASCADE"}),
+                      {.nullable = false, .index = true}),
+               Column("born", DateTime{true}),
+           });
   md.create_all(engine());
 
   MetaData reflected;

@@ -34,17 +34,15 @@ class ReflectionTest : public BackendTest {
         {Column("id", BigInteger{}, {.primary_key = true}),
          Column("user_id", Integer{}, ForeignKey("users.id", {.ondelete = "CASCADE"}),
                 {.nullable = false, .index = true}),
-         Column("city", String{50}),
-         Column("zip", String{10})},
+         Column("city", String{50}), Column("zip", String{10})},
         {.unique_constraints = {UniqueConstraint{{"city", "zip"}, "uq_addresses_place"}},
          .indexes = {Index{"ix_addresses_zip_city", {"zip", "city"}, false}}});
     metadata_.table(
         "grants",
         {Column("user_id", Integer{}, {.primary_key = true}),
-         Column("role", String{20}, {.primary_key = true}),
-         Column("granted_by", Integer{})},
-        {.foreign_keys = {ForeignKeyConstraint{{"granted_by"}, "users", {"id"},
-                                               {.name = "fk_grants_grantor"}}}});
+         Column("role", String{20}, {.primary_key = true}), Column("granted_by", Integer{})},
+        {.foreign_keys = {ForeignKeyConstraint{
+             {"granted_by"}, "users", {"id"}, {.name = "fk_grants_grantor"}}}});
     metadata_.create_all(engine());
     clear_statements();
   }
@@ -72,8 +70,7 @@ TEST_F(ReflectionTest, ReflectsColumnsInOrderWithNullabilityAndDefaults) {
   std::vector<ReflectedColumn> columns = inspect(engine()).get_columns("users");
   std::vector<std::string> names;
   for (const ReflectedColumn& c : columns) names.push_back(c.name);
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"id", "email", "name", "status", "karma", "code"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"id", "email", "name", "status", "karma", "code"}));
 
   EXPECT_FALSE(find(columns, "id").nullable);
   EXPECT_FALSE(find(columns, "email").nullable);
@@ -97,13 +94,9 @@ TEST_F(ReflectionTest, ReflectsColumnsInOrderWithNullabilityAndDefaults) {
 
 TEST_F(ReflectionTest, ReflectsPortableTypes) {
   MetaData md;
-  md.table("typed", {Column("id", Integer{}, {.primary_key = true}),
-                     Column("big", BigInteger{}),
-                     Column("small", SmallInteger{}),
-                     Column("price", Numeric{10, 2}),
-                     Column("title", String{80}),
-                     Column("body", Text{}),
-                     Column("born", Date{})});
+  md.table("typed", {Column("id", Integer{}, {.primary_key = true}), Column("big", BigInteger{}),
+                     Column("small", SmallInteger{}), Column("price", Numeric{10, 2}),
+                     Column("title", String{80}), Column("body", Text{}), Column("born", Date{})});
   md.create_all(engine());
   std::vector<std::string> types;
   for (const ReflectedColumn& c : inspect(engine()).get_columns("typed")) {
@@ -115,14 +108,9 @@ TEST_F(ReflectionTest, ReflectsPortableTypes) {
 
 TEST_F(ReflectionTest, ReflectsEveryGenericTypeToAnEquivalentOne) {
   MetaData md;
-  md.table("typed", {Column("id", Integer{}, {.primary_key = true}),
-                     Column("flag", Boolean{}),
-                     Column("ratio", Double{}),
-                     Column("stamp", DateTime{}),
-                     Column("at", Time{}),
-                     Column("blob", LargeBinary{}),
-                     Column("doc", JSON{}),
-                     Column("uid", Uuid{})});
+  md.table("typed", {Column("id", Integer{}, {.primary_key = true}), Column("flag", Boolean{}),
+                     Column("ratio", Double{}), Column("stamp", DateTime{}), Column("at", Time{}),
+                     Column("blob", LargeBinary{}), Column("doc", JSON{}), Column("uid", Uuid{})});
   md.create_all(engine());
   // Re-creating the reflected table must give the same reflected types: reflection never yields
   // a type that the backend would then store differently.
@@ -191,15 +179,21 @@ TEST_F(ReflectionTest, ReflectsIndexesAndUniqueConstraints) {
   EXPECT_EQ(uniques[0].name, "uq_addresses_place");
   EXPECT_EQ(uniques[0].columns, (std::vector<std::string>{"city", "zip"}));
 
-  // users: unique=true is a constraint; unique=true with index=true a unique index.
-  uniques = inspector.get_unique_constraints("users");
-  ASSERT_EQ(uniques.size(), 1u);
-  EXPECT_EQ(uniques[0].name, "uq_users_email");
-  EXPECT_EQ(uniques[0].columns, std::vector<std::string>{"email"});
+  // users: unique=true is a constraint; unique=true with index=true a unique index, which
+  // backends that do not tell the two apart (MySQL) report as a unique constraint.
+  uniques = by_name(inspector.get_unique_constraints("users"));
   indexes = inspector.get_indexes("users");
-  ASSERT_EQ(indexes.size(), 1u);
-  EXPECT_EQ(indexes[0].name, "ix_users_code");
-  EXPECT_TRUE(indexes[0].unique);
+  ASSERT_EQ(uniques.size() + indexes.size(), 2u);
+  EXPECT_EQ(uniques.back().name, "uq_users_email");
+  EXPECT_EQ(uniques.back().columns, std::vector<std::string>{"email"});
+  if (indexes.empty()) {
+    EXPECT_EQ(uniques.front().name, "ix_users_code");
+    EXPECT_EQ(uniques.front().columns, std::vector<std::string>{"code"});
+  } else {
+    EXPECT_EQ(indexes[0].name, "ix_users_code");
+    EXPECT_EQ(indexes[0].columns, std::vector<std::string>{"code"});
+    EXPECT_TRUE(indexes[0].unique);
+  }
 }
 
 TEST_F(ReflectionTest, MissingTablesRaiseNoSuchTableError) {
@@ -227,10 +221,10 @@ TEST_F(ReflectionTest, MetaDataReflectBuildsUsableTables) {
   EXPECT_TRUE(users.column("id").autoincrement());
   EXPECT_FALSE(users.column("email").nullable());
   EXPECT_EQ(type_name(users.column("email").type()), "VARCHAR(255)");
-  ASSERT_EQ(users.unique_constraints().size(), 1u);
-  EXPECT_EQ(users.unique_constraints()[0].name, "uq_users_email");
-  ASSERT_EQ(users.indexes().size(), 1u);
-  EXPECT_EQ(users.indexes()[0].name, "ix_users_code");
+  ASSERT_FALSE(users.unique_constraints().empty());
+  EXPECT_EQ(users.unique_constraints().back().name, "uq_users_email");
+  // The unique index, as an index or (MySQL) as a unique constraint.
+  EXPECT_EQ(users.indexes().size() + users.unique_constraints().size(), 2u);
 
   const Table& addresses = md.get_table("addresses");
   ASSERT_EQ(addresses.foreign_keys().size(), 1u);

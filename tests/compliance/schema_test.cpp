@@ -46,10 +46,11 @@ class SchemaTest : public BackendTest {
 
 // Tables defined children first, so that only sorting gets the order right.
 void define_blog(MetaData& md) {
-  md.table("comments", {Column("id", Integer{}, {.primary_key = true}),
-                        Column("post_id", Integer{}, ForeignKey("posts.id", {.ondelete = "CASCADE"}),
-                               {.nullable = false}),
-                        Column("body", Text{})});
+  md.table("comments",
+           {Column("id", Integer{}, {.primary_key = true}),
+            Column("post_id", Integer{}, ForeignKey("posts.id", {.ondelete = "CASCADE"}),
+                   {.nullable = false}),
+            Column("body", Text{})});
   md.table("posts", {Column("id", Integer{}, {.primary_key = true}),
                      Column("author_id", Integer{}, ForeignKey("authors.id"), {.nullable = false}),
                      Column("title", String{200}, {.nullable = false})});
@@ -95,7 +96,8 @@ TEST_F(SchemaTest, DropAllDropsDependentTablesFirst) {
   {
     auto conn = engine().connect();
     conn.execute(insert(md.get_table("authors")).values({{"id", 1}, {"email", "a@example.com"}}));
-    conn.execute(insert(md.get_table("posts")).values({{"id", 1}, {"author_id", 1}, {"title", "t"}}));
+    conn.execute(
+        insert(md.get_table("posts")).values({{"id", 1}, {"author_id", 1}, {"title", "t"}}));
     conn.execute(insert(md.get_table("comments")).values({{"post_id", 1}, {"body", "hi"}}));
     conn.commit();
   }
@@ -114,11 +116,12 @@ TEST_F(SchemaTest, DropAllDropsDependentTablesFirst) {
 TEST_F(SchemaTest, ForeignKeyCycleIsCreatedAndDropped) {
   MetaData md;
   const Table& teams = md.table(
-      "teams", {Column("id", Integer{}, {.primary_key = true}),
-                Column("captain_id", Integer{}, ForeignKey("players.id", {.ondelete = "SET NULL"}))});
-  const Table& players = md.table(
-      "players", {Column("id", Integer{}, {.primary_key = true}),
-                  Column("team_id", Integer{}, ForeignKey("teams.id"))});
+      "teams",
+      {Column("id", Integer{}, {.primary_key = true}),
+       Column("captain_id", Integer{}, ForeignKey("players.id", {.ondelete = "SET NULL"}))});
+  const Table& players =
+      md.table("players", {Column("id", Integer{}, {.primary_key = true}),
+                           Column("team_id", Integer{}, ForeignKey("teams.id"))});
   md.create_all(engine());
 
   std::vector<std::string> alters = with_prefix(statements(), "ALTER TABLE ");
@@ -158,9 +161,8 @@ TEST_F(SchemaTest, ForeignKeyCycleIsCreatedAndDropped) {
   if (engine().dialect().supports_alter_add_constraint()) {
     // The cyclic keys are dropped before the tables.
     std::vector<std::string> log = statements();
-    auto first_drop_table = std::find_if(log.begin(), log.end(), [](const std::string& s) {
-      return starts_with(s, "DROP TABLE ");
-    });
+    auto first_drop_table = std::find_if(
+        log.begin(), log.end(), [](const std::string& s) { return starts_with(s, "DROP TABLE "); });
     EXPECT_EQ(std::count_if(log.begin(), first_drop_table,
                             [](const std::string& s) { return starts_with(s, "ALTER TABLE "); }),
               2);
@@ -204,14 +206,14 @@ TEST_F(SchemaTest, SelfReferencingTableHoldsATree) {
 
 TEST_F(SchemaTest, DeclaredConstraintsAreEnforced) {
   MetaData md;
-  const Table& accounts = md.table(
-      "accounts",
-      {Column("id", Integer{}, {.primary_key = true}),
-       Column("email", String{100}, {.nullable = false, .unique = true}),
-       Column("balance", Numeric{10, 2}, {.nullable = false, .server_default = "0"}),
-       Column("state", Enum{{"open", "closed"}, ""}, {.nullable = false,
-                                                      .server_default = "'open'"})},
-      {.check_constraints = {CheckConstraint{"balance >= 0", "ck_accounts_balance"}}});
+  const Table& accounts =
+      md.table("accounts",
+               {Column("id", Integer{}, {.primary_key = true}),
+                Column("email", String{100}, {.nullable = false, .unique = true}),
+                Column("balance", Numeric{10, 2}, {.nullable = false, .server_default = "0"}),
+                Column("state", Enum{{"open", "closed"}, ""},
+                       {.nullable = false, .server_default = "'open'"})},
+               {.check_constraints = {CheckConstraint{"balance >= 0", "ck_accounts_balance"}}});
   const Table& members = md.table(
       "members", {Column("account_id", Integer{}, ForeignKey("accounts.id"), {.primary_key = true}),
                   Column("name", String{50}, {.primary_key = true})});
@@ -240,10 +242,10 @@ TEST_F(SchemaTest, DeclaredConstraintsAreEnforced) {
     return raised;
   };
   EXPECT_TRUE(rejects(insert(accounts).values({{"id", 2}, {"email", "x@example.com"}})));
-  EXPECT_TRUE(rejects(insert(accounts).values({{"id", 3}, {"email", "y@example.com"},
-                                               {"balance", Decimal{"-1"}}})));
-  EXPECT_TRUE(rejects(insert(accounts).values({{"id", 4}, {"email", "z@example.com"},
-                                               {"state", "frozen"}})));
+  EXPECT_TRUE(rejects(insert(accounts).values(
+      {{"id", 3}, {"email", "y@example.com"}, {"balance", Decimal{"-1"}}})));
+  EXPECT_TRUE(rejects(
+      insert(accounts).values({{"id", 4}, {"email", "z@example.com"}, {"state", "frozen"}})));
   EXPECT_TRUE(rejects(insert(accounts).values({{"id", 5}, {"email", nullptr}})));
   EXPECT_TRUE(rejects(insert(members).values({{"account_id", 99}, {"name", "n"}})));
   conn.execute(insert(members).values({{"account_id", 1}, {"name", "n"}}));
@@ -284,10 +286,10 @@ TEST_F(SchemaTest, TablesWithoutCommentsReflectEmptyComments) {
 
 TEST_F(SchemaTest, AutoincrementKeysAreGeneratedByTheDatabase) {
   MetaData md;
-  const Table& events = md.table("events", {Column("id", BigInteger{}, {.primary_key = true}),
-                                            Column("name", String{20})});
-  const Table& manual = md.table(
-      "manual", {Column("id", Integer{}, {.primary_key = true, .autoincrement = false})});
+  const Table& events = md.table(
+      "events", {Column("id", BigInteger{}, {.primary_key = true}), Column("name", String{20})});
+  const Table& manual =
+      md.table("manual", {Column("id", Integer{}, {.primary_key = true, .autoincrement = false})});
   md.create_all(engine());
   EXPECT_TRUE(events.column("id").autoincrement());
   EXPECT_FALSE(manual.column("id").autoincrement());

@@ -60,7 +60,7 @@ class TypesTest : public BackendTest {
 
   // Inserts a row with `column` = `value` and reads the column back on another connection.
   template <class Read, class Write>
-  Read round_trip(const std::string& column, const Write& value) {
+  Read round_trip_as(const std::string& column, const Write& value) {
     const int id = ++last_id_;
     {
       auto conn = engine().connect();
@@ -72,7 +72,7 @@ class TypesTest : public BackendTest {
   }
   template <class T>
   T round_trip(const std::string& column, const T& value) {
-    return round_trip<T, T>(column, value);
+    return round_trip_as<T>(column, value);
   }
 
   MetaData metadata_;
@@ -93,13 +93,13 @@ TEST_F(TypesTest, Integers) {
   EXPECT_EQ(round_trip("small", std::int16_t{-32768}), -32768);
   EXPECT_EQ(round_trip("small", std::int16_t{32767}), 32767);
   // Read back into a narrower or unsigned C++ type when the value fits.
-  EXPECT_EQ((round_trip<std::uint8_t>("big", std::int64_t{255})), 255);
-  EXPECT_EQ((round_trip<std::uint64_t>("big", kMax)), static_cast<std::uint64_t>(kMax));
+  EXPECT_EQ((round_trip_as<std::uint8_t>("big", std::int64_t{255})), 255);
+  EXPECT_EQ((round_trip_as<std::uint64_t>("big", kMax)), static_cast<std::uint64_t>(kMax));
 }
 
 TEST_F(TypesTest, ReadingAnIntegerIntoATooNarrowTypeIsAnError) {
-  EXPECT_THROW((round_trip<std::int16_t>("big", std::int64_t{70000})), ArgumentError);
-  EXPECT_THROW((round_trip<std::uint32_t>("big", std::int64_t{-1})), ArgumentError);
+  EXPECT_THROW((round_trip_as<std::int16_t>("big", std::int64_t{70000})), ArgumentError);
+  EXPECT_THROW((round_trip_as<std::uint32_t>("big", std::int64_t{-1})), ArgumentError);
 }
 
 TEST_F(TypesTest, FloatingPoint) {
@@ -136,7 +136,7 @@ TEST_F(TypesTest, NumericIsExact) {
   EXPECT_EQ(round_trip("money", Decimal{"7"}), Decimal{"7.00"});
   EXPECT_EQ(round_trip("money", Decimal{"2.5"}), Decimal{"2.50"});
   // Readable as a double, too.
-  EXPECT_EQ((round_trip<double>("money", Decimal{"12.25"})), 12.25);
+  EXPECT_EQ((round_trip_as<double>("money", Decimal{"12.25"})), 12.25);
 }
 
 TEST_F(TypesTest, UnicodeAndControlCharacters) {
@@ -169,7 +169,7 @@ TEST_F(TypesTest, BinaryWithZeroBytes) {
   const Bytes zeros(100, std::byte{0});
   EXPECT_EQ(round_trip("data", zeros), zeros);
   EXPECT_EQ(round_trip("data", Bytes{}), Bytes{});
-  EXPECT_FALSE((round_trip<std::optional<Bytes>>("data", Bytes{})) == std::nullopt)
+  EXPECT_FALSE((round_trip_as<std::optional<Bytes>>("data", Bytes{})) == std::nullopt)
       << "an empty blob must not read back as NULL";
 }
 
@@ -179,7 +179,7 @@ TEST_F(TypesTest, Dates) {
                        sys_days{year{1000} / 1 / 1}, sys_days{year{9999} / 12 / 31}}) {
     EXPECT_EQ(round_trip("day", day), day);
   }
-  EXPECT_EQ((round_trip<std::chrono::year_month_day>("day", year{1955} / 11 / 5)),
+  EXPECT_EQ((round_trip_as<std::chrono::year_month_day>("day", year{1955} / 11 / 5)),
             year{1955} / 11 / 5);
 }
 
@@ -202,7 +202,7 @@ TEST_F(TypesTest, TimestampsWithTimeZoneKeepTheInstant) {
   ASSERT_TRUE(india.has_value());
   const Timestamp read = round_trip("at_tz", *india);
   EXPECT_EQ(read, instant(2024, 3, 1, 6h + 30min + 250ms));
-  EXPECT_EQ((round_trip<std::chrono::system_clock::time_point>("at_tz", *india)),
+  EXPECT_EQ((round_trip_as<std::chrono::system_clock::time_point>("at_tz", *india)),
             std::chrono::system_clock::time_point(*india));
 }
 
@@ -231,7 +231,7 @@ TEST_F(TypesTest, Json) {
 TEST_F(TypesTest, Uuids) {
   const UuidValue uuid = UuidValue::parse("123E4567-E89B-12D3-A456-426614174000");
   EXPECT_EQ(round_trip("uid", uuid), uuid);
-  EXPECT_EQ((round_trip<std::string>("uid", uuid)), "123e4567-e89b-12d3-a456-426614174000");
+  EXPECT_EQ((round_trip_as<std::string>("uid", uuid)), "123e4567-e89b-12d3-a456-426614174000");
   const UuidValue nil{};
   EXPECT_EQ(round_trip("uid", nil), nil);
 }

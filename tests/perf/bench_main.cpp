@@ -7,9 +7,10 @@
 //                 [--workload bulk_insert,...] [--all] [--markdown] [--side raw|core|both]
 //                 [--method TEXT] [--sqlite-dir DIR]
 //
-// SQLite runs on a database file in a fresh temporary directory. PostgreSQL and MariaDB run
-// against the servers named by ATHANOR_TEST_URL_POSTGRESQL and ATHANOR_TEST_URL_MARIADB
-// (tests/servers/with_servers.sh sets them); a backend without a URL is reported as skipped.
+// SQLite runs on a database file in a fresh temporary directory (under /dev/shm by default).
+// PostgreSQL and MariaDB run against the servers named by ATHANOR_TEST_URL_POSTGRESQL and
+// ATHANOR_TEST_URL_MARIADB (tests/servers/with_servers.sh sets them); a backend without a URL
+// is reported as not run.
 #include <fmt/format.h>
 #include <stdlib.h>
 
@@ -21,6 +22,7 @@
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -68,8 +70,7 @@ struct MethodTiming {
   bool ran() const { return runs > 0; }
   // Enough samples: at least --repeat runs and --min-time spent, or the run cap reached.
   bool done(const Config& config) const {
-    return runs >= config.max_runs ||
-           (runs >= config.repeat && total_ms >= config.min_time_ms);
+    return runs >= config.max_runs || (runs >= config.repeat && total_ms >= config.min_time_ms);
   }
 };
 
@@ -289,11 +290,10 @@ int run(const Config& config) {
   std::vector<WorkloadReport> reports;
   bool failed = false;
 
-  const std::string sampling = fmt::format(
-      "best of at least {} runs and {:.1f} s per method (at most {} runs)", config.repeat,
-      config.min_time_ms / 1000.0, config.max_runs);
-  std::cerr << fmt::format("== Athanor Core vs raw C client: {} rows, {}\n", config.rows,
-                           sampling);
+  const std::string sampling =
+      fmt::format("best of at least {} runs and {:.1f} s per method (at most {} runs)",
+                  config.repeat, config.min_time_ms / 1000.0, config.max_runs);
+  std::cerr << fmt::format("== Athanor Core vs raw C client: {} rows, {}\n", config.rows, sampling);
   for (const std::string& backend : config.backends) {
     BackendRun run{backend, "", ""};
     if (backend == "sqlite") {

@@ -182,9 +182,23 @@ class CoreSide final : public Side {
     driver::Connection& driver = conn_.driver_connection();
     const std::string sql = to_string(
         insert(table_).values({{"name", ""}, {"value", 0}, {"score", 0.0}}), conn_.dialect());
-    // MySQL sessions run with autocommit off (Core's transactions rely on it); turn it on.
-    const bool mysql = conn_.dialect().name() == "mysql";
-    if (mysql) driver.execute("SET autocommit = 1", {});
+    // MySQL sessions run with autocommit off (Core's transactions rely on it): turn it on for
+    // the run, and off again even when the run fails.
+    struct MysqlAutocommit {
+      driver::Connection* driver = nullptr;
+      ~MysqlAutocommit() {
+        if (!driver) return;
+        try {
+          driver->execute("SET autocommit = 0", {});
+        } catch (...) {
+          // The connection is broken; the run's own error is the one to report.
+        }
+      }
+    } restore;
+    if (conn_.dialect().name() == "mysql") {
+      driver.execute("SET autocommit = 1", {});
+      restore.driver = &driver;
+    }
     std::vector<Value> params(3);
     for (const BenchRow& row : data.rows) {
       params[0] = row.name;
@@ -192,7 +206,6 @@ class CoreSide final : public Side {
       params[2] = row.score;
       out.affected += driver.execute(sql, params)->rowcount();
     }
-    if (mysql) driver.execute("SET autocommit = 0", {});
     return out;
   }
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -33,8 +34,15 @@ constexpr Oid kFloat8Oid = 701;
 constexpr int kText = 0;
 constexpr int kBinary = 1;
 
+// libpq's messages end with a newline.
+std::string trimmed(const char* message) {
+  std::string text = message ? message : "";
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  return text;
+}
+
 [[noreturn]] void fail(PGconn* conn, std::string_view what) {
-  throw std::runtime_error("libpq: " + std::string(what) + ": " + PQerrorMessage(conn));
+  throw std::runtime_error("libpq: " + std::string(what) + ": " + trimmed(PQerrorMessage(conn)));
 }
 
 struct ResultDeleter {
@@ -47,7 +55,7 @@ Result check(PGconn* conn, PGresult* raw, ExecStatusType expected, std::string_v
   if (!result) fail(conn, what);
   if (PQresultStatus(result.get()) != expected) {
     throw std::runtime_error("libpq: " + std::string(what) + ": " +
-                             PQresultErrorMessage(result.get()));
+                             trimmed(PQresultErrorMessage(result.get())));
   }
   return result;
 }
@@ -199,8 +207,8 @@ class Pipeline {
         return;
       }
       if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-        throw std::runtime_error(std::string("libpq: pipeline statement failed: ") +
-                                 PQresultErrorMessage(result.get()));
+        throw std::runtime_error("libpq: pipeline statement failed: " +
+                                 trimmed(PQresultErrorMessage(result.get())));
       }
       on_result_(result.get());
       awaiting_end_ = true;
@@ -232,7 +240,7 @@ class RawPostgresql final : public RawBackend {
                             nullptr};
     conn_ = PQconnectdbParams(keys, values, 0);
     if (PQstatus(conn_) != CONNECTION_OK) {
-      std::string message = PQerrorMessage(conn_);
+      std::string message = trimmed(PQerrorMessage(conn_));
       PQfinish(conn_);
       throw std::runtime_error("libpq: cannot connect: " + message);
     }

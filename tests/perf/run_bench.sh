@@ -5,7 +5,7 @@
 #   tests/servers/with_servers.sh tests/perf/run_bench.sh <build-dir> [athanor_bench options]
 #
 # Prints the Core vs raw C client table (athanor_bench; options such as --all or --repeat are
-# passed through), then the code generator's benchmark when tests/perf/codegen provides one.
+# passed through), then the code generator's timings (tests/perf/codegen/bench.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: run_bench.sh <build-dir> [athanor_bench options]}
@@ -28,8 +28,8 @@ echo
 echo "== Athanor Core vs the raw C client libraries"
 "$bench" "$@"
 
-if [ -x "$here/codegen/run_bench.sh" ]; then
+if [ -x "$here/codegen/bench.sh" ]; then
   echo
-  echo "== athanor-gen"
-  "$here/codegen/run_bench.sh" "$build"
+  echo "== athanor-gen: generation and compile times"
+  "$here/codegen/bench.sh" "$build"
 fi

@@ -19,9 +19,12 @@
 #include <errmsg.h>
 #include <mysql.h>
 #include <mysqld_error.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -579,7 +582,9 @@ struct Statement {
       result_binds.assign(count, MYSQL_BIND{});
       for (unsigned int i = 0; i < count; ++i) bind_output(result_binds[i], columns[i]);
     }
-    rebind_needed = true;  // Connector/C forgets result binds on each execution's metadata
+    // Bound again before the first fetch of every execution: cheap, and it keeps Connector/C's
+    // copy of the binds right when the server sent new metadata.
+    rebind_needed = true;
   }
 
   // Returns buffers that grew past kRetainedBufferLimit to their initial size.
@@ -665,7 +670,7 @@ class MySqlConnection final : public driver::Connection {
   void rollback_to_savepoint(const std::string& name) override;
 
   bool ping() noexcept override;
-  bool is_broken() const noexcept override { return broken_; }
+  bool is_broken() const noexcept override;
   std::string server_version() const override { return server_version_; }
 
   // ---- used by the cursors ----
@@ -693,7 +698,7 @@ class MySqlConnection final : public driver::Connection {
   MYSQL* mysql_;
   std::string server_version_;
   bool bulk_supported_ = false;
-  bool broken_ = false;
+  mutable bool broken_ = false;  // also set by is_broken() when it finds the socket closed
   bool dirty_ = false;
   CursorBase* active_ = nullptr;
   StatementCache statements_;
@@ -1331,6 +1336,30 @@ void MySqlConnection::release_savepoint(const std::string& name) {
 
 void MySqlConnection::rollback_to_savepoint(const std::string& name) {
   run_command("ROLLBACK TO SAVEPOINT " + quote_savepoint(name));
+}
+
+bool MySqlConnection::is_broken() const noexcept {
+  if (broken_) return true;
+  if (active_ != nullptr) return false;  // rows pending on the socket are expected
+  // The server sends nothing to an idle connection unless it goes away: a shutdown, a KILL or
+  // wait_timeout closes the socket, sometimes after a last error packet. Looking at the socket
+  // without reading lets the pool spot a dead connection at checkout without a round trip.
+  const my_socket fd = mysql_get_socket(mysql_);
+  if (fd == MARIADB_INVALID_SOCKET) return broken_ = true;
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, 0) <= 0) return false;
+  if ((p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) return broken_ = true;
+  char byte = 0;
+  const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0) return broken_ = true;  // end of file: the server closed the connection
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return false;
+    return broken_ = true;
+  }
+  // Data while idle is the server's last message, except on TLS, where records such as session
+  // tickets may wait unread; there the next round trip decides.
+  if (mysql_get_ssl_cipher(mysql_) == nullptr) broken_ = true;
+  return broken_;
 }
 
 bool MySqlConnection::ping() noexcept {

@@ -69,8 +69,9 @@ class ParamEncoder {
   std::vector<int> lengths_;
   std::vector<int> formats_;
   static constexpr std::size_t kSlotSize = 24;
-  std::vector<std::array<char, kSlotSize>> slots_;  // fixed-width encodings (binary or integer text)
-  std::vector<std::string> texts_;           // text encodings that need storage
+  std::vector<std::array<char, kSlotSize>>
+      slots_;                       // fixed-width encodings (binary or integer text)
+  std::vector<std::string> texts_;  // text encodings that need storage
 };
 
 // How a result column is turned into a Value, chosen once per column from its type OID.

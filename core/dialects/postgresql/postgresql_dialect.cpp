@@ -89,10 +89,10 @@ void PostgresqlDialect::validate_url(const URL& url) const {
                           value + "'");
     }
     if (!option->choices.empty() &&
-        std::find(option->choices.begin(), option->choices.end(), value) ==
-            option->choices.end()) {
+        std::find(option->choices.begin(), option->choices.end(), value) == option->choices.end()) {
       std::string choices;
-      for (std::string_view c : option->choices) choices += (choices.empty() ? "" : ", ") + std::string(c);
+      for (std::string_view c : option->choices)
+        choices += (choices.empty() ? "" : ", ") + std::string(c);
       throw ArgumentError("URL query option '" + key + "' has an invalid value '" + value +
                           "'; expected one of: " + choices);
     }
@@ -100,7 +100,9 @@ void PostgresqlDialect::validate_url(const URL& url) const {
 }
 
 std::string PostgresqlDialect::placeholder(std::size_t index) const {
-  return "$" + std::to_string(index);
+  char buffer[24] = {'$'};
+  char* end = std::to_chars(buffer + 1, buffer + sizeof(buffer), index).ptr;
+  return std::string(buffer, static_cast<std::size_t>(end - buffer));
 }
 
 std::string PostgresqlDialect::type_ddl(const Column& column) const {
@@ -170,8 +172,6 @@ std::vector<std::string> PostgresqlDialect::post_create_ddl(const Table& table) 
   return out;
 }
 
-std::shared_ptr<Dialect> make_postgresql_dialect() {
-  return std::make_shared<PostgresqlDialect>();
-}
+std::shared_ptr<Dialect> make_postgresql_dialect() { return std::make_shared<PostgresqlDialect>(); }
 
 }  // namespace athanor::detail

@@ -30,6 +30,7 @@ class PostgresqlDialect final : public Dialect {
   std::string placeholder(std::size_t index) const override;
   char identifier_quote() const override { return '"'; }
   bool supports_returning() const override { return true; }
+  bool postfetch_lastrowid() const override { return false; }  // no last-insert-id in libpq
   bool supports_native_ilike() const override { return true; }
   // The protocol counts parameters in 16 bits.
   std::size_t max_bind_parameters() const override { return 65535; }

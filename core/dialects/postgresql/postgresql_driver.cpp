@@ -28,8 +28,7 @@ constexpr const char* kDefaultConnectTimeout = "10";
 constexpr std::size_t kPipelineBatch = 1000;
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::toupper(static_cast<unsigned char>(x)) ==
                   std::toupper(static_cast<unsigned char>(y));
          });
@@ -99,11 +98,10 @@ std::int64_t affected_rows(const PGresult* result) {
 
 // "name" when it is a plain lower-case identifier, else a quoted identifier.
 std::string quote_savepoint(const std::string& name) {
-  const bool plain =
-      !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
-      std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-      });
+  const bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                     });
   if (plain) return name;
   std::string out = "\"";
   for (char c : name) {
@@ -170,8 +168,7 @@ bool PgCursor::fetch(std::vector<Value>& row) {
     // Streaming: the next single-row result, or the end of the query.
     PgConnection* conn = conn_;
     ResultPtr next(PQgetResult(conn->conn_));
-    const ExecStatusType status =
-        next != nullptr ? PQresultStatus(next.get()) : PGRES_FATAL_ERROR;
+    const ExecStatusType status = next != nullptr ? PQresultStatus(next.get()) : PGRES_FATAL_ERROR;
     if (status == PGRES_SINGLE_TUPLE) {
       result_ = std::move(next);
       row_ = 0;
@@ -351,13 +348,13 @@ PgConnection::PreparedStatement& PgConnection::statement_for(
   }
   flush_pending_deallocations();
   std::string name = "athanor_" + std::to_string(++statement_counter_);
-  ResultPtr result(PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(oids.size()),
-                             oids.data()));
+  ResultPtr result(
+      PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(oids.size()), oids.data()));
   if (result == nullptr || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
     fail(result.get(), sql, params_for_errors);
   }
-  statements_.push_front(PreparedStatement{
-      sql, std::move(name), std::vector<Oid>(oids.begin(), oids.end()), nullptr});
+  statements_.push_front(
+      PreparedStatement{sql, std::move(name), std::vector<Oid>(oids.begin(), oids.end()), nullptr});
   statement_index_.emplace(statements_.front().sql, statements_.begin());
   if (statements_.size() > kStatementCacheSize) evict(std::prev(statements_.end()));
   return statements_.front();
@@ -384,8 +381,7 @@ void PgConnection::deallocate(const std::string& name) noexcept {
 }
 
 void PgConnection::flush_pending_deallocations() noexcept {
-  if (pending_deallocate_.empty() || is_broken() ||
-      PQtransactionStatus(conn_) == PQTRANS_INERROR) {
+  if (pending_deallocate_.empty() || is_broken() || PQtransactionStatus(conn_) == PQTRANS_INERROR) {
     return;
   }
   try {
@@ -435,22 +431,33 @@ std::unique_ptr<driver::Cursor> PgConnection::execute(const std::string& sql,
 std::unique_ptr<driver::Cursor> PgConnection::execute_buffered(PreparedStatement* statement,
                                                                const std::string& sql,
                                                                std::span<const Value> params) {
-  PGresult* raw = nullptr;
+  ResultPtr result;
   if (statement != nullptr) {
     encoder_.encode(params, statement->param_oids);
-    raw = PQexecPrepared(conn_, statement->name.c_str(), encoder_.count(), encoder_.values(),
-                         encoder_.lengths(), encoder_.formats(), /*resultFormat=*/0);
+    if (begin_pending_) {
+      result = execute_after_begin(statement, sql, params);
+    } else {
+      result.reset(PQexecPrepared(conn_, statement->name.c_str(), encoder_.count(),
+                                  encoder_.values(), encoder_.lengths(), encoder_.formats(),
+                                  /*resultFormat=*/0));
+    }
   } else if (params.empty()) {
-    raw = PQexec(conn_, sql.c_str());
+    // The simple protocol, which also runs several ';'-separated statements; it cannot share a
+    // pipeline with a deferred BEGIN.
+    flush_begin();
+    result.reset(PQexec(conn_, sql.c_str()));
   } else {
     oid_scratch_.resize(params.size());
     std::transform(params.begin(), params.end(), oid_scratch_.begin(), natural_oid);
     encoder_.encode(params, oid_scratch_);
-    raw = PQexecParams(conn_, sql.c_str(), encoder_.count(), oid_scratch_.data(),
-                       encoder_.values(), encoder_.lengths(), encoder_.formats(),
-                       /*resultFormat=*/0);
+    if (begin_pending_) {
+      result = execute_after_begin(nullptr, sql, params);
+    } else {
+      result.reset(PQexecParams(conn_, sql.c_str(), encoder_.count(), oid_scratch_.data(),
+                                encoder_.values(), encoder_.lengths(), encoder_.formats(),
+                                /*resultFormat=*/0));
+    }
   }
-  ResultPtr result(raw);
   const ExecStatusType status =
       result != nullptr ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   std::shared_ptr<const ResultShape> shape;
@@ -490,14 +497,60 @@ std::unique_ptr<driver::Cursor> PgConnection::execute_buffered(PreparedStatement
   return std::make_unique<PgCursor>(std::move(result), std::move(shape));
 }
 
+ResultPtr PgConnection::execute_after_begin(const PreparedStatement* statement,
+                                            const std::string& sql, std::span<const Value> params) {
+  begin_pending_ = false;
+  if (PQenterPipelineMode(conn_) == 0) fail(nullptr, "BEGIN", {});
+  bool sent = PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
+  if (sent && statement != nullptr) {
+    sent = PQsendQueryPrepared(conn_, statement->name.c_str(), encoder_.count(), encoder_.values(),
+                               encoder_.lengths(), encoder_.formats(), 0) != 0;
+  } else if (sent) {
+    sent = PQsendQueryParams(conn_, sql.c_str(), encoder_.count(), oid_scratch_.data(),
+                             encoder_.values(), encoder_.lengths(), encoder_.formats(), 0) != 0;
+  }
+  sent = sent && PQpipelineSync(conn_) != 0;
+
+  // Results: BEGIN's, the statement's, then the sync point; a null ends each query's results.
+  ResultPtr begin_result;
+  ResultPtr result;
+  int consecutive_nulls = 0;
+  while (sent) {
+    ResultPtr r(PQgetResult(conn_));
+    if (r == nullptr) {
+      if (PQstatus(conn_) == CONNECTION_BAD || ++consecutive_nulls > 1) break;
+      continue;
+    }
+    consecutive_nulls = 0;
+    if (PQresultStatus(r.get()) == PGRES_PIPELINE_SYNC) break;
+    if (begin_result == nullptr) {
+      begin_result = std::move(r);
+    } else if (result == nullptr) {
+      result = std::move(r);
+    }
+  }
+  PQexitPipelineMode(conn_);
+  if (begin_result == nullptr) fail(nullptr, "BEGIN", {});
+  if (PQresultStatus(begin_result.get()) != PGRES_COMMAND_OK) fail(begin_result.get(), "BEGIN", {});
+  if (result == nullptr) fail(nullptr, sql, params);
+  return result;
+}
+
+void PgConnection::flush_begin() {
+  if (!begin_pending_) return;
+  begin_pending_ = false;
+  run_command("BEGIN");
+}
+
 std::unique_ptr<driver::Cursor> PgConnection::execute_streaming(PreparedStatement* statement,
                                                                 const std::string& sql,
                                                                 std::span<const Value> params) {
+  flush_begin();
   int sent = 0;
   if (statement != nullptr) {
     encoder_.encode(params, statement->param_oids);
-    sent = PQsendQueryPrepared(conn_, statement->name.c_str(), encoder_.count(),
-                               encoder_.values(), encoder_.lengths(), encoder_.formats(), 0);
+    sent = PQsendQueryPrepared(conn_, statement->name.c_str(), encoder_.count(), encoder_.values(),
+                               encoder_.lengths(), encoder_.formats(), 0);
   } else {
     oid_scratch_.resize(params.size());
     std::transform(params.begin(), params.end(), oid_scratch_.begin(), natural_oid);
@@ -520,8 +573,8 @@ std::unique_ptr<driver::Cursor> PgConnection::execute_streaming(PreparedStatemen
     }
   }
   if (status == PGRES_SINGLE_TUPLE) {
-    auto cursor = std::make_unique<PgCursor>(this, std::move(first), std::move(shape), sql,
-                                             render(params));
+    auto cursor =
+        std::make_unique<PgCursor>(this, std::move(first), std::move(shape), sql, render(params));
     active_stream_ = cursor.get();
     return cursor;
   }
@@ -556,6 +609,7 @@ std::int64_t PgConnection::execute_many(const std::string& sql,
     if (unresolved == 0) break;
   }
   PreparedStatement& statement = statement_for(sql, oid_scratch_, rows.front());
+  flush_begin();
 
   if (PQenterPipelineMode(conn_) == 0) fail(nullptr, sql, rows.front());
 
@@ -634,7 +688,8 @@ std::int64_t PgConnection::execute_many(const std::string& sql,
   if (first_error != nullptr) {
     fail(first_error.get(), sql, rows[std::min(error_row, rows.size() - 1)]);
   }
-  if (send_failed || !readable || broken_) fail(nullptr, sql, rows[std::min(acked, rows.size() - 1)]);
+  if (send_failed || !readable || broken_)
+    fail(nullptr, sql, rows[std::min(acked, rows.size() - 1)]);
   return total;
 }
 
@@ -649,9 +704,21 @@ void PgConnection::run_command(const char* sql) {
   }
 }
 
-void PgConnection::begin() { run_command("BEGIN"); }
+void PgConnection::begin() {
+  check_usable("BEGIN");
+  if (begin_pending_ || PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+    run_command("BEGIN");  // let the server answer as it does for a nested BEGIN
+    return;
+  }
+  // Sent with the transaction's first statement, saving a round trip per transaction.
+  begin_pending_ = true;
+}
 
 void PgConnection::commit() {
+  if (begin_pending_) {  // nothing ran: there is nothing to commit
+    begin_pending_ = false;
+    return;
+  }
   check_usable("COMMIT");
   finish_active_stream();
   ResultPtr result(PQexec(conn_, "COMMIT"));
@@ -673,11 +740,16 @@ void PgConnection::commit() {
 }
 
 void PgConnection::rollback() {
+  if (begin_pending_) {
+    begin_pending_ = false;
+    return;
+  }
   run_command("ROLLBACK");
   flush_pending_deallocations();
 }
 
 void PgConnection::savepoint(const std::string& name) {
+  flush_begin();
   run_command(("SAVEPOINT " + quote_savepoint(name)).c_str());
 }
 

@@ -6,6 +6,8 @@
 // converted row by row as fetched) or streamed in single-row mode.
 //
 // Connection states:
+//   ready --begin()--> begin pending (nothing sent) --first statement--> in transaction (BEGIN
+//         pipelined with the statement); commit()/rollback() while pending send nothing
 //   ready --execute(stream_results)--> streaming: a PgCursor still reads rows from the socket;
 //         any other call on the connection first drains it (PgCursor::close) --> ready
 //   any --libpq reports CONNECTION_BAD, a shutdown/connection SQLSTATE--> broken (is_broken();
@@ -140,6 +142,12 @@ class PgConnection final : public driver::Connection {
   std::unique_ptr<driver::Cursor> execute_streaming(PreparedStatement* statement,
                                                     const std::string& sql,
                                                     std::span<const Value> params);
+  // Sends a deferred BEGIN and the statement encoded in encoder_ (prepared, or unnamed with
+  // oid_scratch_) in one pipeline: one round trip for both.
+  ResultPtr execute_after_begin(const PreparedStatement* statement, const std::string& sql,
+                                std::span<const Value> params);
+  // Sends a deferred BEGIN on its own.
+  void flush_begin();
   // Runs a statement without parameters over the simple query protocol.
   void run_command(const char* sql);
   // Ends a streaming cursor, if any, so the connection can take a new command.
@@ -155,6 +163,9 @@ class PgConnection final : public driver::Connection {
 
   PGconn* conn_;
   bool broken_ = false;
+  // begin() was called but BEGIN not sent yet: it goes out with the next statement, and a
+  // transaction that runs nothing costs no round trip at all.
+  bool begin_pending_ = false;
   PgCursor* active_stream_ = nullptr;
   ParamEncoder encoder_;
   StatementList statements_;  // most recently used first

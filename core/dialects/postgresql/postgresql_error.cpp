@@ -92,8 +92,8 @@ DBAPIError::Details error_details(PGconn* conn, const PGresult* result, std::str
 
   const bool connection_bad = conn == nullptr || PQstatus(conn) == CONNECTION_BAD;
   const std::string_view state = details.sqlstate;
-  details.connection_invalidated = connection_bad || is_shutdown_state(state) ||
-                                   (starts_with(state, "08") && state != "08P01");
+  details.connection_invalidated =
+      connection_bad || is_shutdown_state(state) || (starts_with(state, "08") && state != "08P01");
   return details;
 }
 

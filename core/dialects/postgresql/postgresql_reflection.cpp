@@ -129,10 +129,9 @@ std::vector<ReflectedColumn> PostgresqlDialect::get_columns(Connection& conn,
     const auto identity = row.get<std::string>(7);
     const auto generated = row.get<std::string>(8);
     if (generated.empty()) column.server_default = row.get<std::optional<std::string>>(6);
-    column.autoincrement =
-        identity == "a" || identity == "d" ||
-        (is_integer_type(column.type) && column.server_default &&
-         column.server_default->starts_with("nextval("));
+    column.autoincrement = identity == "a" || identity == "d" ||
+                           (is_integer_type(column.type) && column.server_default &&
+                            column.server_default->starts_with("nextval("));
     column.comment = row.get<std::optional<std::string>>(9).value_or("");
     columns.push_back(std::move(column));
   }
@@ -237,8 +236,7 @@ std::vector<ReflectedUniqueConstraint> PostgresqlDialect::get_unique_constraints
   return constraints;
 }
 
-std::string PostgresqlDialect::get_table_comment(Connection& conn,
-                                                 const std::string& table) const {
+std::string PostgresqlDialect::get_table_comment(Connection& conn, const std::string& table) const {
   const std::int64_t oid = table_oid(conn, table);
   Result result =
       conn.exec_driver_sql("SELECT pg_catalog.obj_description($1::oid, 'pg_class')", {Value{oid}});

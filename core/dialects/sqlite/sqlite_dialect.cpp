@@ -89,6 +89,12 @@ std::vector<std::string> SqliteDialect::create_table_ddl(
   return statements;
 }
 
+std::vector<std::string> SqliteDialect::drop_table_ddl(const Table& table) const {
+  std::vector<std::string> statements = {"PRAGMA defer_foreign_keys = ON"};
+  for (std::string& sql : Dialect::drop_table_ddl(table)) statements.push_back(std::move(sql));
+  return statements;
+}
+
 std::shared_ptr<Dialect> make_sqlite_dialect() { return std::make_shared<SqliteDialect>(); }
 
 }  // namespace athanor::detail

@@ -208,7 +208,8 @@ struct Statement {
 };
 
 // Reads the current row of `statement` into `row`, reusing the buffers `row` already holds.
-void read_row(sqlite3* db, const Statement& statement, std::vector<Value>& row) {
+// False when SQLite ran out of memory converting a value (the error code is then on `db`).
+[[nodiscard]] bool read_row(sqlite3* db, const Statement& statement, std::vector<Value>& row) {
   sqlite3_stmt* stmt = statement.stmt;
   const std::size_t count = statement.column_names->size();
   row.resize(count);
@@ -240,10 +241,7 @@ void read_row(sqlite3* db, const Statement& statement, std::vector<Value>& row) 
       case SQLITE_TEXT: {
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
         const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt, col));
-        if (text == nullptr && sqlite3_errcode(db) == SQLITE_NOMEM) {
-          raise_sqlite_error(SQLITE_NOMEM, "out of memory reading a column", statement.sql, "",
-                             SqliteErrorPhase::kExecute);
-        }
+        if (text == nullptr && sqlite3_errcode(db) == SQLITE_NOMEM) return false;
         const std::string_view view = text ? std::string_view(text, size) : std::string_view();
         if (auto* existing = std::get_if<std::string>(&out)) {
           existing->assign(view);
@@ -255,10 +253,7 @@ void read_row(sqlite3* db, const Statement& statement, std::vector<Value>& row) 
       case SQLITE_BLOB: {
         const void* data = sqlite3_column_blob(stmt, col);
         const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt, col));
-        if (data == nullptr && size == 0 && sqlite3_errcode(db) == SQLITE_NOMEM) {
-          raise_sqlite_error(SQLITE_NOMEM, "out of memory reading a column", statement.sql, "",
-                             SqliteErrorPhase::kExecute);
-        }
+        if (data == nullptr && sqlite3_errcode(db) == SQLITE_NOMEM) return false;
         Bytes* bytes = std::get_if<Bytes>(&out);
         if (bytes == nullptr) bytes = &out.emplace<Bytes>();
         bytes->resize(size);
@@ -270,6 +265,7 @@ void read_row(sqlite3* db, const Statement& statement, std::vector<Value>& row) 
         break;
     }
   }
+  return true;
 }
 
 // Binds the value of placeholder `index` (1-based). With `values_outlive_execution`, text and
@@ -395,18 +391,10 @@ class SqliteCursor final : public driver::Cursor {
         s.finish();
         return false;
       }
-      if (rc != SQLITE_ROW) {
-        const int code = sqlite3_extended_errcode(s.db);
-        std::string message = sqlite3_errmsg(s.db);
-        std::string sql = s.statement->sql;
-        std::string parameters = render_parameters(s.params);
-        s.finish();
-        raise_sqlite_error(code, std::move(message), std::move(sql), std::move(parameters),
-                           SqliteErrorPhase::kExecute);
-      }
+      if (rc != SQLITE_ROW) fail(s);
     }
     s.row_ready = false;
-    read_row(s.db, *s.statement, row);
+    if (!read_row(s.db, *s.statement, row)) fail(s);
     return true;
   }
 
@@ -423,6 +411,17 @@ class SqliteCursor final : public driver::Cursor {
   }
 
  private:
+  // Raises the error of the last call on the stream's statement, ending the stream.
+  [[noreturn]] static void fail(Stream& s) {
+    const int code = sqlite3_extended_errcode(s.db);
+    std::string message = sqlite3_errmsg(s.db);
+    std::string sql = s.statement->sql;
+    std::string parameters = render_parameters(s.params);
+    s.finish();
+    raise_sqlite_error(code, std::move(message), std::move(sql), std::move(parameters),
+                       SqliteErrorPhase::kExecute);
+  }
+
   std::shared_ptr<const std::vector<std::string>> names_;
   std::vector<std::vector<Value>> rows_;
   std::size_t next_row_ = 0;
@@ -474,7 +473,7 @@ class SqliteConnection final : public driver::Connection {
     int rc = sqlite3_step(statement->stmt);
     if (rc == SQLITE_ROW) statement->refresh_columns_if_changed();
     while (rc == SQLITE_ROW) {
-      read_row(db_, *statement, rows.emplace_back());
+      if (!read_row(db_, *statement, rows.emplace_back())) fail(*statement, params);
       rc = sqlite3_step(statement->stmt);
     }
     if (rc != SQLITE_DONE) fail(*statement, params);
@@ -554,14 +553,18 @@ class SqliteConnection final : public driver::Connection {
       lru_.splice(lru_.begin(), lru_, it->second);
       return *it->second;
     }
+    if (sql.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+      raise_error(SQLITE_TOOBIG, "the statement text is too long", sql.substr(0, 200), params,
+                  SqliteErrorPhase::kPrepare);
+    }
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
     // The length includes the terminating NUL, which spares SQLite a copy.
     int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1),
                                 SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
     if (rc != SQLITE_OK) {
-      raise(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_), sql, params,
-            SqliteErrorPhase::kPrepare);
+      raise_error(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_), sql, params,
+                  SqliteErrorPhase::kPrepare);
     }
     if (stmt == nullptr) return nullptr;
     auto statement = std::make_shared<Statement>(stmt, sql);
@@ -623,11 +626,11 @@ class SqliteConnection final : public driver::Connection {
     const int code = sqlite3_extended_errcode(db_);
     std::string message = sqlite3_errmsg(db_);
     statement.release();
-    raise(code, std::move(message), statement.sql, params, SqliteErrorPhase::kExecute);
+    raise_error(code, std::move(message), statement.sql, params, SqliteErrorPhase::kExecute);
   }
 
-  [[noreturn]] void raise(int code, std::string message, const std::string& sql,
-                          std::span<const Value> params, SqliteErrorPhase phase) {
+  [[noreturn]] void raise_error(int code, std::string message, const std::string& sql,
+                                std::span<const Value> params, SqliteErrorPhase phase) {
     // A file that stopped being a usable database will not recover on this handle; a new
     // connection may (the file was replaced). An in-memory database must never be dropped.
     const int primary = code & 0xff;

@@ -70,7 +70,7 @@ struct IndexEntry {
 std::vector<IndexEntry> index_list(Connection& conn, const std::string& table) {
   std::vector<IndexEntry> out;
   for (const Row& row : conn.exec_driver_sql(
-           "SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name",
+           "SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY seq DESC",
            {Value(table)})) {
     out.push_back({row.get<std::string>(0), row.get<bool>(1), row.get<std::string>(2)});
   }

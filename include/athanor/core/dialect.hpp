@@ -59,6 +59,9 @@ class Dialect {
   virtual std::string limit_offset_clause(std::optional<std::int64_t> limit,
                                           std::optional<std::int64_t> offset) const;
   virtual bool supports_returning() const { return true; }
+  // Whether the driver reports the autoincrement value of a single-row INSERT (last-insert-id).
+  // When false, the engine adds RETURNING of that column to fill inserted_primary_key.
+  virtual bool postfetch_lastrowid() const { return true; }
   // RETURNING on UPDATE and DELETE, where a backend has it only for INSERT (MariaDB: no UPDATE
   // ... RETURNING). Default: same as supports_returning().
   virtual bool supports_update_returning() const { return supports_returning(); }

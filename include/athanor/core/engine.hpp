@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -96,6 +97,10 @@ class Connection {
   // Executes a statement; named parameters fill bindparam()s and text() parameters, and give the
   // columns of an insert()/update() without values(). Autobegins a transaction.
   Result execute(const Executable& statement, const Params& params = {});
+  // Same, for a braced list: execute(stmt, {{"id", 7}}) (also unambiguous with two strings).
+  Result execute(const Executable& statement, std::initializer_list<Param> params) {
+    return execute(statement, Params(params));
+  }
   // executemany: one statement, many parameter sets, batched. RETURNING rows of all batches are
   // returned in order.
   Result execute(const Executable& statement, const std::vector<Params>& param_sets);

@@ -56,7 +56,14 @@ class Row {
   template <class T>
     requires FromValue<T>
   T get(std::size_t index) const {
-    return value_from<T>((*this)[index], column_context(index));
+    const Value& value = (*this)[index];
+    try {
+      return value_from<T>(value, {});
+    } catch (const ArgumentError&) {
+      // Name the column only on the error path: formatting it per value costs as much as the
+      // read itself.
+      return value_from<T>(value, column_context(index));
+    }
   }
   template <class T>
     requires FromValue<T>

@@ -194,8 +194,8 @@ concept EqualityOperand = is_operand<V, U>() || is_null_operand<V>();
 template <class V, class U>
 concept NotEqualityOperand = !(is_operand<V, U>() || is_null_operand<V>());
 template <class V, class U>
-concept LeftEqualityOperand = !is_typed_column<std::remove_cvref_t<V>>::value &&
-                              (is_operand<V, U>() || is_null_operand<V>());
+concept LeftEqualityOperand =
+    !is_typed_column<std::remove_cvref_t<V>>::value && (is_operand<V, U>() || is_null_operand<V>());
 template <class V, class U>
 concept NotLeftEqualityOperand = !is_typed_column<std::remove_cvref_t<V>>::value &&
                                  !(is_operand<V, U>() || is_null_operand<V>());
@@ -218,8 +218,8 @@ class TypedColumn : public ColumnElement {
 
   // An operand as an expression: values become bound parameters converted like the member.
   template <class V>
-    requires detail::Operand<V, column_type>
-  ColumnElement operand(const V& value) const {
+  requires detail::Operand<V, column_type> ColumnElement operand(const V& value)
+  const {
     using D = std::remove_cvref_t<V>;
     if constexpr (std::derived_from<D, ColumnElement>) {
       return value;
@@ -234,92 +234,72 @@ class TypedColumn : public ColumnElement {
   }
 
   template <class V>
-    requires detail::ValueOperand<V, column_type>
-  ColumnElement in_(std::initializer_list<V> values) const {
-    return ColumnElement::in_(literal_values(values));
-  }
+  requires detail::ValueOperand<V, column_type> ColumnElement in_(std::initializer_list<V> values)
+  const { return ColumnElement::in_(literal_values(values)); }
   template <class V>
-    requires detail::ValueOperand<V, column_type>
-  ColumnElement in_(const std::vector<V>& values) const {
-    return ColumnElement::in_(literal_values(values));
-  }
+  requires detail::ValueOperand<V, column_type> ColumnElement in_(const std::vector<V>& values)
+  const { return ColumnElement::in_(literal_values(values)); }
   ColumnElement in_(const Select& subquery) const { return ColumnElement::in_(subquery); }
   template <class V>
-    requires detail::ValueOperand<V, column_type>
-  ColumnElement not_in(std::initializer_list<V> values) const {
-    return ColumnElement::not_in(literal_values(values));
-  }
+  requires detail::ValueOperand<V, column_type> ColumnElement
+  not_in(std::initializer_list<V> values)
+  const { return ColumnElement::not_in(literal_values(values)); }
   template <class V>
-    requires detail::ValueOperand<V, column_type>
-  ColumnElement not_in(const std::vector<V>& values) const {
-    return ColumnElement::not_in(literal_values(values));
-  }
+  requires detail::ValueOperand<V, column_type> ColumnElement not_in(const std::vector<V>& values)
+  const { return ColumnElement::not_in(literal_values(values)); }
   ColumnElement not_in(const Select& subquery) const { return ColumnElement::not_in(subquery); }
 
   template <class L, class H>
-    requires detail::ValueOperand<L, column_type> && detail::ValueOperand<H, column_type>
-  ColumnElement between(const L& low, const H& high) const {
-    return ColumnElement::between(value_of(low), value_of(high));
-  }
+  requires detail::ValueOperand<L, column_type> && detail::ValueOperand<H, column_type>
+      ColumnElement between(const L& low, const H& high)
+  const { return ColumnElement::between(value_of(low), value_of(high)); }
 
   // Pattern matching, for text columns only.
-  ColumnElement like(std::string pattern) const
-    requires std::is_same_v<column_type, std::string>
-  {
+  ColumnElement like(std::string pattern) const requires std::is_same_v<column_type, std::string> {
     return ColumnElement::like(std::move(pattern));
   }
-  ColumnElement not_like(std::string pattern) const
-    requires std::is_same_v<column_type, std::string>
-  {
+  ColumnElement not_like(
+      std::string pattern) const requires std::is_same_v<column_type, std::string> {
     return ColumnElement::not_like(std::move(pattern));
   }
-  ColumnElement ilike(std::string pattern) const
-    requires std::is_same_v<column_type, std::string>
-  {
+  ColumnElement ilike(std::string pattern) const requires std::is_same_v<column_type, std::string> {
     return ColumnElement::ilike(std::move(pattern));
   }
-  ColumnElement not_ilike(std::string pattern) const
-    requires std::is_same_v<column_type, std::string>
-  {
+  ColumnElement not_ilike(
+      std::string pattern) const requires std::is_same_v<column_type, std::string> {
     return ColumnElement::not_ilike(std::move(pattern));
   }
 
   // Comparisons. Each operator has a deleted twin taking every operand that does not fit, so
   // that Core's untyped operators (which accept any value) are never chosen instead.
 #define ATHANOR_DETAIL_TYPED_COMPARISON(OP, SQL, FIT, NOT_FIT, LEFT_FIT, NOT_LEFT_FIT, EXPR, \
-                                        REVERSED_EXPR)                                     \
-  template <class V>                                                                       \
-    requires detail::FIT<V, column_type>                                                   \
-  friend ColumnElement operator OP(const TypedColumn& a, V&& b) {                          \
-    return EXPR;                                                                           \
-  }                                                                                        \
-  template <class V>                                                                       \
-    requires detail::NOT_FIT<V, column_type>                                               \
-  friend ColumnElement operator OP(const TypedColumn& a, V&& b) = delete;                  \
-  template <class V>                                                                       \
-    requires detail::LEFT_FIT<V, column_type>                                              \
-  friend ColumnElement operator OP(V&& a, const TypedColumn& b) {                          \
-    return REVERSED_EXPR;                                                                  \
-  }                                                                                        \
-  template <class V>                                                                       \
-    requires detail::NOT_LEFT_FIT<V, column_type>                                          \
+                                        REVERSED_EXPR)                                       \
+  template <class V>                                                                         \
+  requires detail::FIT<V, column_type>                                                       \
+  friend ColumnElement operator OP(const TypedColumn& a, V&& b) { return EXPR; }             \
+  template <class V>                                                                         \
+  requires detail::NOT_FIT<V, column_type>                                                   \
+  friend ColumnElement operator OP(const TypedColumn& a, V&& b) = delete;                    \
+  template <class V>                                                                         \
+  requires detail::LEFT_FIT<V, column_type>                                                  \
+  friend ColumnElement operator OP(V&& a, const TypedColumn& b) { return REVERSED_EXPR; }    \
+  template <class V>                                                                         \
+  requires detail::NOT_LEFT_FIT<V, column_type>                                              \
   friend ColumnElement operator OP(V&& a, const TypedColumn& b) = delete;
-#define ATHANOR_DETAIL_TYPED_ORDERING(OP, SQL)                                            \
-  ATHANOR_DETAIL_TYPED_COMPARISON(OP, SQL, Operand, NotOperand, LeftOperand,              \
-                                  NotLeftOperand, binary(a, SQL, a.operand(b)),           \
-                                  binary(b.operand(a), SQL, b))
+#define ATHANOR_DETAIL_TYPED_ORDERING(OP, SQL)                                               \
+  ATHANOR_DETAIL_TYPED_COMPARISON(OP, SQL, Operand, NotOperand, LeftOperand, NotLeftOperand, \
+                                  binary(a, SQL, a.operand(b)), binary(b.operand(a), SQL, b))
   ATHANOR_DETAIL_TYPED_ORDERING(<, "<")
   ATHANOR_DETAIL_TYPED_ORDERING(<=, "<=")
   ATHANOR_DETAIL_TYPED_ORDERING(>, ">")
   ATHANOR_DETAIL_TYPED_ORDERING(>=, ">=")
   // Equality; comparing with std::nullopt (or an empty optional) is IS [NOT] NULL, as in
   // SQLAlchemy where `column == None` renders IS NULL.
-  ATHANOR_DETAIL_TYPED_COMPARISON(==, "=", EqualityOperand, NotEqualityOperand,
-                                  LeftEqualityOperand, NotLeftEqualityOperand,
-                                  a.equals(b, false), b.equals(a, false))
+  ATHANOR_DETAIL_TYPED_COMPARISON(==, "=", EqualityOperand, NotEqualityOperand, LeftEqualityOperand,
+                                  NotLeftEqualityOperand, a.equals(b, false), b.equals(a, false))
   ATHANOR_DETAIL_TYPED_COMPARISON(!=, "!=", EqualityOperand, NotEqualityOperand,
-                                  LeftEqualityOperand, NotLeftEqualityOperand,
-                                  a.equals(b, true), b.equals(a, true))
+                                  LeftEqualityOperand, NotLeftEqualityOperand, a.equals(b, true),
+                                  b.equals(a, true))
 #undef ATHANOR_DETAIL_TYPED_ORDERING
 #undef ATHANOR_DETAIL_TYPED_COMPARISON
 

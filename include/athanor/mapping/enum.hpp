@@ -63,8 +63,9 @@ std::string_view enum_to_text(E value) {
   for (const auto& entry : EnumTraits<E>::labels) {
     if (entry.value == value) return entry.label;
   }
-  detail::throw_unknown_enum_value(EnumTraits<E>::name,
-                                   static_cast<std::int64_t>(static_cast<std::underlying_type_t<E>>(value)));
+  detail::throw_unknown_enum_value(
+      EnumTraits<E>::name,
+      static_cast<std::int64_t>(static_cast<std::underlying_type_t<E>>(value)));
 }
 
 // The enumerator stored as `text`, or nullopt when no label matches.

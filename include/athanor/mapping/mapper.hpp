@@ -1,7 +1,7 @@
 // Athanor mapping: Mapper<T>, the traits athanor-gen specialises for every mapped struct.
 //
 // A generated specialisation provides, as static members:
-//   table()          the model's Table, defined once in model_metadata()
+//   table()          the model's Table, defined once in model_metadata() (mapping/table.hpp)
 //   values(o)        the member values as Values, in the table's column order
 //   load(reader, o)  reads the columns a ColumnReader has into the members
 //   primary_key(o)   the primary key values, in primary key order
@@ -17,7 +17,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -31,6 +30,7 @@
 #include "athanor/core/schema.hpp"
 #include "athanor/core/sql.hpp"
 #include "athanor/mapping/column.hpp"
+#include "athanor/mapping/table.hpp"
 
 namespace athanor {
 
@@ -43,31 +43,6 @@ concept Mapped = requires(const T& object) {
   { Mapper<T>::table() } -> std::same_as<const Table&>;
   { Mapper<T>::values(object) } -> std::same_as<std::vector<Value>>;
 };
-
-// ---- the models' MetaData ---------------------------------------------------------------------
-
-// The MetaData holding the table of every mapped struct linked into the program (what
-// SQLAlchemy's declarative Base.metadata is): model_metadata().create_all(engine).
-inline MetaData& model_metadata() {
-  static MetaData metadata;
-  return metadata;
-}
-
-namespace detail {
-inline std::mutex& model_metadata_mutex() {
-  static std::mutex mutex;
-  return mutex;
-}
-}  // namespace detail
-
-// Defines a model's table in model_metadata(). Serialised, so that models first used from
-// different threads do not race on the MetaData. Throws ArgumentError as MetaData::table does
-// (e.g. two models, from different generation steps, named the same table).
-inline const Table& define_table(std::string name, std::vector<Column> columns,
-                                 TableOptions options = {}) {
-  std::lock_guard<std::mutex> lock(detail::model_metadata_mutex());
-  return model_metadata().table(std::move(name), std::move(columns), std::move(options));
-}
 
 // ---- relationships ----------------------------------------------------------------------------
 
@@ -262,8 +237,7 @@ struct MapperBase {
   // A new object from the table's columns found in order at row[offset...] (joined rows).
   static T hydrate_at(const Row& row, std::size_t offset) {
     T object{};
-    std::vector<std::size_t> positions =
-        detail::layout_at(Mapper<T>::table(), offset, row.size());
+    std::vector<std::size_t> positions = detail::layout_at(Mapper<T>::table(), offset, row.size());
     Mapper<T>::load(ColumnReader(row, positions), object);
     return object;
   }
@@ -347,9 +321,8 @@ void insert_object(Connection& connection, T& object) {
   Params params = Mapper<T>::insert_params(object);
   const Column* autoincrement = table.autoincrement_column();
   bool generated = autoincrement != nullptr &&
-                   std::none_of(params.begin(), params.end(), [&](const Param& p) {
-                     return p.name == autoincrement->name();
-                   });
+                   std::none_of(params.begin(), params.end(),
+                                [&](const Param& p) { return p.name == autoincrement->name(); });
   if (!generated) {
     connection.execute(insert(table).values(std::move(params)));
     return;

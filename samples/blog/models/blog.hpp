@@ -2,6 +2,7 @@
 // Plain structs; athanor-gen reads the annotations and generates blog.athanor.hpp.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,7 +14,10 @@ namespace blog {
 struct Post;
 struct Tag;
 
-enum class Status { kDraft ATHANOR_ENUM_VALUE("draft"), kPublished ATHANOR_ENUM_VALUE("published") };
+enum class Status {
+  kDraft ATHANOR_ENUM_VALUE("draft"),
+  kPublished ATHANOR_ENUM_VALUE("published")
+};
 
 struct ATHANOR_TABLE("users", comment = "End-user accounts", info = R"({"pii": true})") User {
   ATHANOR_COLUMN(primary_key, comment = "Surrogate key") std::int64_t id = 0;

@@ -13,12 +13,13 @@ namespace library {
 struct Book;
 struct Genre;
 
-struct ATHANOR_TABLE("authors", comment = "People who write books", info = R"({"owner": "catalog"})")
-    Author {
+struct ATHANOR_TABLE("authors", comment = "People who write books",
+                     info = R"({"owner": "catalog"})") Author {
   ATHANOR_COLUMN(primary_key, comment = "Surrogate key") std::int64_t id = 0;
   ATHANOR_COLUMN(length = 120, unique) std::string name;
   ATHANOR_COLUMN(name = "born_in") std::optional<std::int32_t> birth_year;
-  ATHANOR_RELATIONSHIP(back_populates = "author", order_by = "title", cascade = "all, delete-orphan")
+  ATHANOR_RELATIONSHIP(back_populates = "author", order_by = "title",
+                       cascade = "all, delete-orphan")
   athanor::Collection<Book> books;
 };
 

@@ -15,9 +15,9 @@ enum class Stage { kOpen, kClosed ATHANOR_ENUM_VALUE("done") };
 
 struct ATHANOR_TABLE(name = "ledger_accounts", comment = "Accounts \"kept\" by the ledger\n(v2)")
     ATHANOR_UNIQUE("owner", "code", name = "uq_ledger_owner_code")
-    ATHANOR_INDEX("opened_on", name = "ix_ledger_opened", unique)
-    ATHANOR_CHECK("balance >= 0", name = "ck_ledger_balance")
-    ATHANOR_INDEX("stage") LedgerAccount {
+        ATHANOR_INDEX("opened_on", name = "ix_ledger_opened", unique)
+            ATHANOR_CHECK("balance >= 0", name = "ck_ledger_balance")
+                ATHANOR_INDEX("stage") LedgerAccount {
   ATHANOR_COLUMN(primary_key, autoincrement = false, type = Integer) std::int64_t number = 0;
   ATHANOR_COLUMN(type = String(40), nullable = true) std::string owner;
   ATHANOR_COLUMN(name = "account_code", length = 12, index) std::string code;

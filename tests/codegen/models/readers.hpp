@@ -38,7 +38,8 @@ struct ATHANOR_TABLE("loans") Loan {
   ATHANOR_COLUMN(foreign_key = "books.id") std::int64_t book_id = 0;
   ATHANOR_COLUMN(foreign_key = "books.id") std::optional<std::int64_t> renewed_from_book_id;
   ATHANOR_RELATIONSHIP(back_populates = "loans") athanor::Reference<Reader> reader;
-  ATHANOR_RELATIONSHIP(foreign_keys = "book_id", post_update) athanor::Reference<library::Book> book;
+  ATHANOR_RELATIONSHIP(foreign_keys = "book_id", post_update)
+  athanor::Reference<library::Book> book;
 };
 
 }  // namespace library::members

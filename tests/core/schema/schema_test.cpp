@@ -37,9 +37,9 @@ Column id_column() { return Column("id", Integer{}, {.primary_key = true}); }
 
 TEST(ColumnTest, NullableDefaultsToFalseOnlyForPrimaryKeys) {
   MetaData md;
-  const Table& t = md.table("t", {id_column(), Column("a", Text{}),
-                                  Column("b", Text{}, {.nullable = false}),
-                                  Column("c", Integer{}, {.primary_key = true, .nullable = true})});
+  const Table& t =
+      md.table("t", {id_column(), Column("a", Text{}), Column("b", Text{}, {.nullable = false}),
+                     Column("c", Integer{}, {.primary_key = true, .nullable = true})});
   EXPECT_FALSE(t.column("id").nullable());
   EXPECT_TRUE(t.column("a").nullable());
   EXPECT_FALSE(t.column("b").nullable());
@@ -50,8 +50,8 @@ TEST(ColumnTest, NullableDefaultsToFalseOnlyForPrimaryKeys) {
 
 TEST(ColumnTest, AutoincrementIsTheSingleIntegerPrimaryKeyWithoutForeignKey) {
   MetaData md;
-  const Table& plain = md.table("plain", {Column("id", BigInteger{}, {.primary_key = true}),
-                                          Column("n", Integer{})});
+  const Table& plain = md.table(
+      "plain", {Column("id", BigInteger{}, {.primary_key = true}), Column("n", Integer{})});
   EXPECT_EQ(plain.autoincrement_column(), &plain.column("id"));
   EXPECT_TRUE(plain.column("id").autoincrement());
   EXPECT_FALSE(plain.column("n").autoincrement());
@@ -59,37 +59,35 @@ TEST(ColumnTest, AutoincrementIsTheSingleIntegerPrimaryKeyWithoutForeignKey) {
   const Table& text_key = md.table("text_key", {Column("code", String{8}, {.primary_key = true})});
   EXPECT_EQ(text_key.autoincrement_column(), nullptr);
 
-  const Table& composite =
-      md.table("composite", {Column("a", Integer{}, {.primary_key = true}),
-                             Column("b", Integer{}, {.primary_key = true})});
+  const Table& composite = md.table("composite", {Column("a", Integer{}, {.primary_key = true}),
+                                                  Column("b", Integer{}, {.primary_key = true})});
   EXPECT_EQ(composite.autoincrement_column(), nullptr);
 
-  const Table& child = md.table(
-      "child", {Column("id", Integer{}, ForeignKey("plain.id"), {.primary_key = true})});
+  const Table& child =
+      md.table("child", {Column("id", Integer{}, ForeignKey("plain.id"), {.primary_key = true})});
   EXPECT_EQ(child.autoincrement_column(), nullptr);
 
-  const Table& child_by_constraint = md.table(
-      "child2", {Column("id", Integer{}, {.primary_key = true})},
-      {.foreign_keys = {ForeignKeyConstraint{{"id"}, "plain", {"id"}, {}}}});
+  const Table& child_by_constraint =
+      md.table("child2", {Column("id", Integer{}, {.primary_key = true})},
+               {.foreign_keys = {ForeignKeyConstraint{{"id"}, "plain", {"id"}, {}}}});
   EXPECT_EQ(child_by_constraint.autoincrement_column(), nullptr);
 
-  const Table& off = md.table(
-      "off", {Column("id", Integer{}, {.primary_key = true, .autoincrement = false})});
+  const Table& off =
+      md.table("off", {Column("id", Integer{}, {.primary_key = true, .autoincrement = false})});
   EXPECT_EQ(off.autoincrement_column(), nullptr);
 
-  const Table& forced = md.table(
-      "forced", {Column("a", Integer{}, {.primary_key = true}),
-                 Column("b", Integer{}, {.primary_key = true, .autoincrement = true})});
+  const Table& forced =
+      md.table("forced", {Column("a", Integer{}, {.primary_key = true}),
+                          Column("b", Integer{}, {.primary_key = true, .autoincrement = true})});
   EXPECT_EQ(forced.autoincrement_column(), &forced.column("b"));
 
-  const Table& forced_fk = md.table(
-      "forced_fk",
-      {Column("id", Integer{}, ForeignKey("plain.id"), {.primary_key = true, .autoincrement = true})});
+  const Table& forced_fk =
+      md.table("forced_fk", {Column("id", Integer{}, ForeignKey("plain.id"),
+                                    {.primary_key = true, .autoincrement = true})});
   EXPECT_EQ(forced_fk.autoincrement_column(), &forced_fk.column("id"));
 
   // Not a primary key: never the autoincrement column.
-  const Table& no_key =
-      md.table("no_key", {Column("n", Integer{}, {.autoincrement = true})});
+  const Table& no_key = md.table("no_key", {Column("n", Integer{}, {.autoincrement = true})});
   EXPECT_EQ(no_key.autoincrement_column(), nullptr);
 }
 
@@ -164,7 +162,9 @@ TEST(TableTest, RejectsInvalidDefinitions) {
   md.table("users", {id_column()});
   EXPECT_EQ(argument_error([&] { md.table("users", {id_column()}); }),
             "table 'users' is already defined in this MetaData");
-  EXPECT_EQ(argument_error([&] { md.table("t1", {id_column(), Column("id", Text{})}); }),
+  EXPECT_EQ(argument_error([&] {
+              md.table("t1", {id_column(), Column("id", Text{})});
+            }),
             "table 't1': duplicate column 'id'");
   EXPECT_EQ(argument_error([&] {
               md.table("t2", {id_column()}, {.unique_constraints = {{{"email"}, ""}}});
@@ -188,18 +188,15 @@ TEST(TableTest, RejectsInvalidDefinitions) {
                        {.foreign_keys = {ForeignKeyConstraint{{"id"}, "users", {}, {}}}});
             }),
             "table 't6': foreign key (id) must refer to as many columns of 'users' as it has");
-  EXPECT_EQ(argument_error([&] {
-              md.table("t7", {Column("u", Integer{}, ForeignKey("users"))});
-            }),
+  EXPECT_EQ(argument_error([&] { md.table("t7", {Column("u", Integer{}, ForeignKey("users"))}); }),
             "table 't7', column 'u': foreign key target 'users' is not of the form "
             "'table.column'");
-  EXPECT_EQ(argument_error([&] {
-              md.table("t8", {Column("u", Integer{}, ForeignKey("users."))});
-            }),
+  EXPECT_EQ(argument_error([&] { md.table("t8", {Column("u", Integer{}, ForeignKey("users."))}); }),
             "table 't8', column 'u': foreign key target 'users.' is not of the form "
             "'table.column'");
   EXPECT_EQ(argument_error([&] {
-              md.table("t9", {Column("u", Integer{}, ForeignKey("users.id", {.ondelete = "DROP"}))});
+              md.table("t9",
+                       {Column("u", Integer{}, ForeignKey("users.id", {.ondelete = "DROP"}))});
             }),
             "table 't9', column 'u': ondelete 'DROP' is not one of CASCADE, SET NULL, SET "
             "DEFAULT, RESTRICT, NO ACTION");
@@ -211,9 +208,15 @@ TEST(TableTest, RejectsInvalidDefinitions) {
   EXPECT_EQ(argument_error([] { Column("", Integer{}); }), "a column needs a name");
   EXPECT_EQ(argument_error([] { Column("e", Enum{}); }),
             "column 'e': Enum needs at least one value");
-  EXPECT_EQ(argument_error([] { Column("s", String{0}); }),
-            "column 's': String length must be positive, not 0");
-  EXPECT_EQ(argument_error([] { Column("n", Numeric{std::nullopt, 2}); }),
+  EXPECT_EQ(argument_error([] { Column("s", String{-1}); }),
+            "column 's': String length must not be negative, not -1");
+  EXPECT_EQ(argument_error([] {
+              Column("n", Numeric{0, 0});
+            }),
+            "column 'n': Numeric precision must be positive, not 0");
+  EXPECT_EQ(argument_error([] {
+              Column("n", Numeric{std::nullopt, 2});
+            }),
             "column 'n': Numeric scale needs a precision");
   // Failed definitions leave nothing behind.
   EXPECT_EQ(names_of(md.tables()), std::vector<std::string>{"users"});
@@ -296,16 +299,16 @@ TEST(SortedTablesTest, UseAlterKeysDoNotOrderAndAreDeferred) {
 
 TEST(SchemaJsonTest, SerializesLikeSqlAlchemyApplicationsDo) {
   MetaData md;
-  md.table("users",
-           {Column("id", Integer{}, {.primary_key = true, .comment = "Surrogate key"}),
-            Column("email", String{255}, {.nullable = false, .unique = true,
-                                          .info = {{"pii", true}}})},
-           {.comment = "End-user accounts table", .info = {{"pii", true}}});
-  md.table("memberships",
-           {Column("user_id", Integer{}, ForeignKey("users.id"), {.primary_key = true}),
-            Column("org", String{}, {.primary_key = true}),
-            Column("since", DateTime{true})},
-           {.foreign_keys = {ForeignKeyConstraint{{"user_id", "org"}, "roles", {"uid", "org"}, {}}}});
+  md.table(
+      "users",
+      {Column("id", Integer{}, {.primary_key = true, .comment = "Surrogate key"}),
+       Column("email", String{255}, {.nullable = false, .unique = true, .info = {{"pii", true}}})},
+      {.comment = "End-user accounts table", .info = {{"pii", true}}});
+  md.table(
+      "memberships",
+      {Column("user_id", Integer{}, ForeignKey("users.id"), {.primary_key = true}),
+       Column("org", String{}, {.primary_key = true}), Column("since", DateTime{true})},
+      {.foreign_keys = {ForeignKeyConstraint{{"user_id", "org"}, "roles", {"uid", "org"}, {}}}});
   const nlohmann::json expected = R"json({
     "tables": {
       "users": {
@@ -355,18 +358,18 @@ class DdlTest : public ::testing::Test {
                       {.nullable = false, .server_default = "'active'"}),
                Column("order", Integer{}, {.index = true})},
               {.comment = "End-user accounts"});
-    md_.table("addresses",
-              {id_column(),
-               Column("user_id", Integer{}, ForeignKey("users.id", {.ondelete = "CASCADE"}),
-                      {.nullable = false})},
-              {.check_constraints = {CheckConstraint{"user_id > 0", "ck_addresses_user"}}});
-    md_.table("grants",
-              {Column("user_id", Integer{}, {.primary_key = true}),
-               Column("role", String{20}, {.primary_key = true}),
-               Column("granted_by", Integer{})},
-              {.unique_constraints = {UniqueConstraint{{"role", "granted_by"}, "uq_role_grantor"}},
-               .foreign_keys = {ForeignKeyConstraint{{"granted_by"}, "users", {"id"},
-                                                     {.onupdate = "set null", .name = "fk_grantor"}}}});
+    md_.table(
+        "addresses",
+        {id_column(), Column("user_id", Integer{}, ForeignKey("users.id", {.ondelete = "CASCADE"}),
+                             {.nullable = false})},
+        {.check_constraints = {CheckConstraint{"user_id > 0", "ck_addresses_user"}}});
+    md_.table(
+        "grants",
+        {Column("user_id", Integer{}, {.primary_key = true}),
+         Column("role", String{20}, {.primary_key = true}), Column("granted_by", Integer{})},
+        {.unique_constraints = {UniqueConstraint{{"role", "granted_by"}, "uq_role_grantor"}},
+         .foreign_keys = {ForeignKeyConstraint{
+             {"granted_by"}, "users", {"id"}, {.onupdate = "set null", .name = "fk_grantor"}}}});
   }
 
   std::vector<std::string> ddl(const std::string& dialect, const std::string& table,
@@ -378,25 +381,26 @@ class DdlTest : public ::testing::Test {
 };
 
 TEST_F(DdlTest, SqliteDeclaresTheAutoincrementKeyInlineAndKeepsComments) {
-  EXPECT_EQ(ddl("sqlite", "users"),
-            (std::vector<std::string>{
-                "CREATE TABLE users /* comment: \"End-user accounts\" */ (\n"
-                "  id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT /* comment: \"Surrogate key\" */,\n"
-                "  email VARCHAR(255) NOT NULL,\n"
-                "  status VARCHAR(8) DEFAULT 'active' NOT NULL,\n"
-                "  \"order\" INTEGER,\n"
-                "  CONSTRAINT uq_users_email UNIQUE (email),\n"
-                "  CHECK (status IN ('active', 'disabled'))\n"
-                ")",
-                "CREATE INDEX ix_users_order ON users (\"order\")"}));
-  EXPECT_EQ(ddl("sqlite", "addresses"),
-            (std::vector<std::string>{
-                "CREATE TABLE addresses (\n"
-                "  id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-                "  user_id INTEGER NOT NULL,\n"
-                "  CONSTRAINT ck_addresses_user CHECK (user_id > 0),\n"
-                "  FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE\n"
-                ")"}));
+  EXPECT_EQ(
+      ddl("sqlite", "users"),
+      (std::vector<std::string>{
+          "CREATE TABLE users /* comment: \"End-user accounts\" */ (\n"
+          "  id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT /* comment: \"Surrogate key\" */,\n"
+          "  email VARCHAR(255) NOT NULL,\n"
+          "  status VARCHAR(8) DEFAULT 'active' NOT NULL,\n"
+          "  \"order\" INTEGER,\n"
+          "  CONSTRAINT uq_users_email UNIQUE (email),\n"
+          "  CHECK (status IN ('active', 'disabled'))\n"
+          ")",
+          "CREATE INDEX ix_users_order ON users (\"order\")"}));
+  EXPECT_EQ(
+      ddl("sqlite", "addresses"),
+      (std::vector<std::string>{"CREATE TABLE addresses (\n"
+                                "  id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
+                                "  user_id INTEGER NOT NULL,\n"
+                                "  CONSTRAINT ck_addresses_user CHECK (user_id > 0),\n"
+                                "  FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE\n"
+                                ")"}));
   EXPECT_EQ(ddl("sqlite", "grants"),
             (std::vector<std::string>{
                 "CREATE TABLE grants (\n"
@@ -412,28 +416,27 @@ TEST_F(DdlTest, SqliteDeclaresTheAutoincrementKeyInlineAndKeepsComments) {
 
 TEST_F(DdlTest, PostgresqlUsesIdentityColumnsAndCommentStatements) {
   EXPECT_EQ(ddl("postgresql", "users"),
-            (std::vector<std::string>{
-                "CREATE TABLE users (\n"
-                "  id INTEGER GENERATED BY DEFAULT AS IDENTITY NOT NULL,\n"
-                "  email VARCHAR(255) NOT NULL,\n"
-                "  status VARCHAR(8) DEFAULT 'active' NOT NULL,\n"
-                "  \"order\" INTEGER,\n"
-                "  PRIMARY KEY (id),\n"
-                "  CONSTRAINT uq_users_email UNIQUE (email),\n"
-                "  CHECK (status IN ('active', 'disabled'))\n"
-                ")",
-                "CREATE INDEX ix_users_order ON users (\"order\")",
-                "COMMENT ON TABLE users IS 'End-user accounts'",
-                "COMMENT ON COLUMN users.id IS 'Surrogate key'"}));
-  EXPECT_EQ(ddl("postgresql", "addresses"),
-            (std::vector<std::string>{
-                "CREATE TABLE addresses (\n"
-                "  id INTEGER GENERATED BY DEFAULT AS IDENTITY NOT NULL,\n"
-                "  user_id INTEGER NOT NULL,\n"
-                "  PRIMARY KEY (id),\n"
-                "  CONSTRAINT ck_addresses_user CHECK (user_id > 0),\n"
-                "  FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE\n"
-                ")"}));
+            (std::vector<std::string>{"CREATE TABLE users (\n"
+                                      "  id INTEGER GENERATED BY DEFAULT AS IDENTITY NOT NULL,\n"
+                                      "  email VARCHAR(255) NOT NULL,\n"
+                                      "  status VARCHAR(8) DEFAULT 'active' NOT NULL,\n"
+                                      "  \"order\" INTEGER,\n"
+                                      "  PRIMARY KEY (id),\n"
+                                      "  CONSTRAINT uq_users_email UNIQUE (email),\n"
+                                      "  CHECK (status IN ('active', 'disabled'))\n"
+                                      ")",
+                                      "CREATE INDEX ix_users_order ON users (\"order\")",
+                                      "COMMENT ON TABLE users IS 'End-user accounts'",
+                                      "COMMENT ON COLUMN users.id IS 'Surrogate key'"}));
+  EXPECT_EQ(
+      ddl("postgresql", "addresses"),
+      (std::vector<std::string>{"CREATE TABLE addresses (\n"
+                                "  id INTEGER GENERATED BY DEFAULT AS IDENTITY NOT NULL,\n"
+                                "  user_id INTEGER NOT NULL,\n"
+                                "  PRIMARY KEY (id),\n"
+                                "  CONSTRAINT ck_addresses_user CHECK (user_id > 0),\n"
+                                "  FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE\n"
+                                ")"}));
 }
 
 TEST_F(DdlTest, MysqlUsesNativeEnumsAndInlineComments) {
@@ -461,13 +464,12 @@ TEST_F(DdlTest, LeavesDeferredForeignKeysForAlterTable) {
   const Table& addresses = md_.get_table("addresses");
   const ForeignKeyConstraint* fk = &addresses.foreign_keys()[0];
   EXPECT_EQ(ddl("postgresql", "addresses", {fk}),
-            (std::vector<std::string>{
-                "CREATE TABLE addresses (\n"
-                "  id INTEGER GENERATED BY DEFAULT AS IDENTITY NOT NULL,\n"
-                "  user_id INTEGER NOT NULL,\n"
-                "  PRIMARY KEY (id),\n"
-                "  CONSTRAINT ck_addresses_user CHECK (user_id > 0)\n"
-                ")"}));
+            (std::vector<std::string>{"CREATE TABLE addresses (\n"
+                                      "  id INTEGER GENERATED BY DEFAULT AS IDENTITY NOT NULL,\n"
+                                      "  user_id INTEGER NOT NULL,\n"
+                                      "  PRIMARY KEY (id),\n"
+                                      "  CONSTRAINT ck_addresses_user CHECK (user_id > 0)\n"
+                                      ")"}));
   auto pg = make_dialect("postgresql");
   EXPECT_EQ(pg->foreign_key_name(addresses, *fk), "fk_addresses_user_id_users");
   EXPECT_EQ(pg->add_foreign_key_ddl(addresses, *fk),
@@ -483,25 +485,25 @@ TEST_F(DdlTest, LeavesDeferredForeignKeysForAlterTable) {
 TEST(DdlNamesTest, LongGeneratedNamesAreCutWithAStableHash) {
   MetaData md;
   const std::string long_table(40, 't');
-  const Table& t = md.table(
-      long_table, {id_column(),
-                   Column("a_rather_long_column_name", Integer{}, ForeignKey("users.id"),
-                          {.index = true})});
+  const Table& t =
+      md.table(long_table, {id_column(), Column("a_rather_long_column_name", Integer{},
+                                                ForeignKey("users.id"), {.index = true})});
   auto dialect = make_dialect("postgresql");
   std::string fk_name = dialect->foreign_key_name(t, t.foreign_keys()[0]);
   EXPECT_EQ(fk_name.size(), detail::kMaxGeneratedNameLength);
   EXPECT_EQ(fk_name.substr(0, 46), "fk_" + long_table + "_a_");
   EXPECT_EQ(fk_name, dialect->foreign_key_name(t, t.foreign_keys()[0]));
   EXPECT_EQ(t.indexes()[0].name.size(), detail::kMaxGeneratedNameLength);
-  EXPECT_NE(fk_name, detail::generated_name("fk", long_table, {"a_rather_long_column_nam"},
-                                            "users"));
+  EXPECT_NE(fk_name,
+            detail::generated_name("fk", long_table, {"a_rather_long_column_nam"}, "users"));
   EXPECT_EQ(detail::generated_name("ix", "t", {"a", "b"}), "ix_t_a_b");
 }
 
 TEST(DdlNamesTest, QuotesNamesThatNeedIt) {
   MetaData md;
-  md.table("Order Items", {Column("select", Integer{}, {.primary_key = true, .autoincrement = false}),
-                           Column("Qty", Integer{}, {.server_default = "1"})});
+  md.table("Order Items",
+           {Column("select", Integer{}, {.primary_key = true, .autoincrement = false}),
+            Column("Qty", Integer{}, {.server_default = "1"})});
   EXPECT_EQ(make_dialect("postgresql")->create_table_ddl(md.get_table("Order Items"), {}),
             (std::vector<std::string>{"CREATE TABLE \"Order Items\" (\n"
                                       "  \"select\" INTEGER NOT NULL,\n"

@@ -827,5 +827,68 @@ TEST_F(CompilerTest, SelectWithoutFrom) {
   EXPECT_THROW((void)to_string(select(std::vector<SelectItem>{}), "sqlite"), CompileError);
 }
 
+// ---- Dialect defaults
+// ------------------------------------------------------------------------------
+
+// Only the standard-SQL defaults of the base class; nothing overridden but what must be.
+class StandardDialect final : public Dialect {
+ public:
+  std::string_view name() const override { return "standard"; }
+  std::unique_ptr<driver::Connection> connect(const URL&) const override { return nullptr; }
+  std::string type_ddl(const Column&) const override { return "INTEGER"; }
+  std::vector<std::string> get_table_names(Connection&) const override { return {}; }
+  std::vector<ReflectedColumn> get_columns(Connection&, const std::string&) const override {
+    return {};
+  }
+  ReflectedPrimaryKey get_pk_constraint(Connection&, const std::string&) const override {
+    return {};
+  }
+  std::vector<ReflectedForeignKey> get_foreign_keys(Connection&,
+                                                    const std::string&) const override {
+    return {};
+  }
+  std::vector<ReflectedIndex> get_indexes(Connection&, const std::string&) const override {
+    return {};
+  }
+  std::vector<ReflectedUniqueConstraint> get_unique_constraints(Connection&,
+                                                                const std::string&) const override {
+    return {};
+  }
+  std::string get_table_comment(Connection&, const std::string&) const override { return {}; }
+};
+
+TEST_F(CompilerTest, DialectDefaultsSpellStandardSql) {
+  StandardDialect standard;
+  EXPECT_EQ(to_string(select(users.c("id")).offset(5), standard),
+            "SELECT users.id FROM users OFFSET 5");
+  EXPECT_EQ(to_string(select(users.c("id")).limit(2).offset(5), standard),
+            "SELECT users.id FROM users LIMIT 2 OFFSET 5");
+  EXPECT_EQ(to_string(insert(users), standard), "INSERT INTO users DEFAULT VALUES");
+  EXPECT_EQ(
+      to_string(select(users.c("id")).where(users.c("name").is_distinct_from(users.c("email"))),
+                standard),
+      "SELECT users.id FROM users WHERE users.name IS DISTINCT FROM users.email");
+  EXPECT_EQ(to_string(select(users.c("id")).where(users.c("id") == 1).with_for_update(), standard),
+            "SELECT users.id FROM users WHERE users.id = ? FOR UPDATE");
+  EXPECT_EQ(standard.quote_string_literal("it's"), "'it''s'");
+  EXPECT_EQ(standard.quote_identifier("user"), "\"user\"");
+  EXPECT_EQ(standard.quote_identifier("user_name"), "user_name");
+  EXPECT_EQ(standard.quote_identifier("1st"), "\"1st\"");
+  EXPECT_EQ(standard.quote_identifier("a b\"c"), "\"a b\"\"c\"");
+  EXPECT_EQ(standard.quote_identifier(""), "\"\"");
+  for (std::string_view word : {"select", "from", "where", "order", "group", "user", "table", "key",
+                                "default", "check", "index", "desc", "asc", "limit"}) {
+    EXPECT_TRUE(standard.is_reserved_word(word)) << word;
+  }
+  EXPECT_FALSE(standard.is_reserved_word("email"));
+  try {
+    standard.validate_url(URL::parse("postgresql://u@h/db?sslmode=require"));
+    FAIL() << "expected ArgumentError";
+  } catch (const ArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("'sslmode'"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(standard.validate_url(URL::parse("postgresql://u@h/db")));
+}
+
 }  // namespace
 }  // namespace athanor

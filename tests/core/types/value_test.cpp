@@ -120,8 +120,7 @@ TEST(Iso8601Test, FormatsTimestampsBeforeAndAfterTheEpoch) {
   EXPECT_EQ(format_timestamp(Timestamp{-1us}, false), "1969-12-31 23:59:59.999999");
   EXPECT_EQ(format_timestamp(utc(1900, 3, 4, 5h + 6min + 7s + 80us), true),
             "1900-03-04 05:06:07.000080+00:00");
-  EXPECT_EQ(format_timestamp(utc(9999, 12, 31, 23h + 59min + 59s), false),
-            "9999-12-31 23:59:59");
+  EXPECT_EQ(format_timestamp(utc(9999, 12, 31, 23h + 59min + 59s), false), "9999-12-31 23:59:59");
   EXPECT_EQ(format_local_timestamp(LocalTimestamp{utc(1, 1, 1, 12h).time_since_epoch()}),
             "0001-01-01 12:00:00");
   EXPECT_EQ(format_time(TimeOfDay{13h + 5min + 1s + 500000us}), "13:05:01.500000");
@@ -146,8 +145,7 @@ TEST(Iso8601Test, ParsesTimestampsWithSeparatorsAndFractions) {
   EXPECT_EQ(parse_timestamp("2024-01-02 03:04"), utc(2024, 1, 2, 3h + 4min));
   EXPECT_EQ(parse_timestamp("2024-01-02"), utc(2024, 1, 2));
   EXPECT_EQ(parse_timestamp("2024-01-02 03:04:05.5"), utc(2024, 1, 2, 3h + 4min + 5s + 500ms));
-  EXPECT_EQ(parse_timestamp("2024-01-02 03:04:05.000001"),
-            utc(2024, 1, 2, 3h + 4min + 5s + 1us));
+  EXPECT_EQ(parse_timestamp("2024-01-02 03:04:05.000001"), utc(2024, 1, 2, 3h + 4min + 5s + 1us));
   EXPECT_EQ(parse_timestamp("2024-01-02 03:04:05.1234567"), std::nullopt);
   EXPECT_EQ(parse_timestamp("2024-01-02 03:04:05."), std::nullopt);
   EXPECT_EQ(parse_timestamp("2024-01-02 24:00:00"), std::nullopt);
@@ -318,7 +316,9 @@ TEST(ValueFromTest, ReadsUuidsFromTextAndSixteenBytes) {
   for (std::uint8_t b : u.bytes) raw.push_back(static_cast<std::byte>(b));
   EXPECT_EQ(value_from<UuidValue>(Value{raw}), u);
   EXPECT_EQ(value_from<Bytes>(Value{u}), raw);
-  EXPECT_EQ(argument_error([] { value_from<UuidValue>(Value{bytes_of({1, 2, 3})}, "c"); }),
+  EXPECT_EQ(argument_error([] {
+              value_from<UuidValue>(Value{bytes_of({1, 2, 3})}, "c");
+            }),
             "c: cannot read bytes value as athanor::UuidValue: a UUID has 16 bytes, not 3");
   EXPECT_THROW(value_from<UuidValue>(to_value("not-a-uuid")), ArgumentError);
 }
