@@ -272,10 +272,10 @@ Result Connection::execute(const Executable& statement, const Params& params) {
         !(ins.rows.size() == 1 &&
           std::any_of(ins.rows[0].begin(), ins.rows[0].end(),
                       [&](const auto& kv) { return kv.first == autoinc->name(); }))) {
-      Result returned = execute(
-          Insert(std::static_pointer_cast<const detail::InsertState>(statement.state_ptr()))
-              .returning({autoinc->expr()}),
-          params);
+      Result returned =
+          execute(Insert(std::static_pointer_cast<const detail::InsertState>(statement.state_ptr()))
+                      .returning({autoinc->expr()}),
+                  params);
       std::optional<Row> key = returned.first();
       Result result(std::make_shared<RowMetadata>(std::vector<std::string>{}), {},
                     returned.rowcount());
@@ -401,7 +401,8 @@ Result Connection::execute(const Executable& statement, const std::vector<Params
       if (batch->returns_rows) {
         if (!metadata) metadata = std::make_shared<RowMetadata>(cursor->column_names());
         std::vector<Value> buffer;
-        while (s.guard([&] { return cursor->fetch(buffer); })) returned.emplace_back(metadata, buffer);
+        while (s.guard([&] { return cursor->fetch(buffer); }))
+          returned.emplace_back(metadata, buffer);
       }
       std::int64_t n = cursor->rowcount();
       total += n > 0 ? n : static_cast<std::int64_t>(count);
@@ -516,8 +517,8 @@ Engine create_engine(std::string_view url_text, EngineOptions options) {
   std::shared_ptr<Dialect> dialect = make_dialect(url.drivername);
   dialect->validate_url(url);
   if (options.pool_timeout.count() < 0) throw ArgumentError("pool_timeout must not be negative");
-  return Engine(std::make_shared<detail::EngineImpl>(std::move(url), std::move(dialect),
-                                                     std::move(options)));
+  return Engine(
+      std::make_shared<detail::EngineImpl>(std::move(url), std::move(dialect), std::move(options)));
 }
 
 }  // namespace athanor

@@ -62,8 +62,8 @@ std::shared_ptr<PoolEntry> Pool::checkout() {
       std::shared_ptr<PoolEntry> entry = std::move(idle_.front());
       idle_.pop_front();
       ++checked_out_;
-      bool too_old = recycle_.count() > 0 &&
-                     std::chrono::steady_clock::now() - entry->created > recycle_;
+      bool too_old =
+          recycle_.count() > 0 && std::chrono::steady_clock::now() - entry->created > recycle_;
       lock.unlock();
       bool alive = !too_old && !entry->conn->is_broken() && (!pre_ping_ || entry->conn->ping());
       if (alive) return entry;
@@ -131,8 +131,8 @@ void Pool::checkin(std::shared_ptr<PoolEntry> entry, bool discard) noexcept {
   if (!discard) reset(*entry);
   std::unique_lock lock(mutex_);
   --checked_out_;
-  bool keep = !discard && !entry->conn->is_broken() && entry->generation == generation_ &&
-              open_ <= size_;
+  bool keep =
+      !discard && !entry->conn->is_broken() && entry->generation == generation_ && open_ <= size_;
   if (keep) {
     idle_.push_back(std::move(entry));
   } else {

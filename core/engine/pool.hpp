@@ -50,7 +50,7 @@ class Pool {
 
  private:
   std::shared_ptr<PoolEntry> open_connection();  // called without the mutex held
-  void reset(PoolEntry& entry) noexcept;           // rollback; marks broken on failure
+  void reset(PoolEntry& entry) noexcept;         // rollback; marks broken on failure
 
   std::shared_ptr<Dialect> dialect_;
   URL url_;
@@ -96,7 +96,7 @@ struct ConnectionState {
   std::shared_ptr<EngineImpl> engine;
   std::shared_ptr<PoolEntry> entry;  // null once closed
   bool invalidated = false;
-  bool explicit_begin = false;   // begin() was called (vs. autobegin)
+  bool explicit_begin = false;      // begin() was called (vs. autobegin)
   std::uint64_t tx_generation = 1;  // bumped when the root transaction ends
   std::vector<std::string> savepoints;
   std::uint64_t savepoint_counter = 0;

@@ -80,9 +80,9 @@ std::string URL::parse_redacted(std::string_view text) {
   if (scheme_end == std::string_view::npos) return std::string(text);
   std::size_t netloc_begin = scheme_end + 3;
   std::size_t netloc_end = text.find('/', netloc_begin);
-  std::string_view netloc = text.substr(netloc_begin, netloc_end == std::string_view::npos
-                                                          ? std::string_view::npos
-                                                          : netloc_end - netloc_begin);
+  std::string_view netloc =
+      text.substr(netloc_begin, netloc_end == std::string_view::npos ? std::string_view::npos
+                                                                     : netloc_end - netloc_begin);
   std::size_t at = netloc.rfind('@');
   if (at == std::string_view::npos) return std::string(text);
   std::size_t colon = netloc.substr(0, at).find(':');
@@ -189,6 +189,5 @@ std::string URL::render(bool hide_password) const {
   }
   return out;
 }
-
 
 }  // namespace athanor

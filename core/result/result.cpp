@@ -110,8 +110,8 @@ Result::Result() : metadata_(std::make_shared<RowMetadata>(std::vector<std::stri
 
 Result::Result(std::unique_ptr<driver::Cursor> cursor, std::int64_t rowcount)
     : cursor_(std::move(cursor)), rowcount_(rowcount) {
-  metadata_ = std::make_shared<RowMetadata>(cursor_ ? cursor_->column_names()
-                                                    : std::vector<std::string>{});
+  metadata_ =
+      std::make_shared<RowMetadata>(cursor_ ? cursor_->column_names() : std::vector<std::string>{});
 }
 
 Result::Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
@@ -188,8 +188,9 @@ std::optional<Row> Result::one_or_none() {
   std::optional<Row> row = fetchone();
   if (row && fetchone()) {
     close();
-    throw MultipleResultsFound("one_or_none(): multiple rows were found when one or none was "
-                               "required");
+    throw MultipleResultsFound(
+        "one_or_none(): multiple rows were found when one or none was "
+        "required");
   }
   close();
   return row;

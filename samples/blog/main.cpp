@@ -41,7 +41,7 @@ void run(const std::string& url) {
   engine.begin([&](athanor::Connection& conn) {
     athanor::insert_object(conn, jan);  // writes the generated id back into jan
     athanor::insert_object(conn, ada);
-    for (const Tag& tag : tags) athanor::insert_object(conn, tag);
+    for (Tag& tag : tags) athanor::insert_object(conn, tag);
     Post posts[] = {
         {.author_id = jan.id,
          .title = "Mapping structs",

@@ -29,7 +29,8 @@ void define_catalog(athanor::MetaData& metadata) {
       "products",
       {
           Column("id", Integer{}, {.primary_key = true, .comment = "Surrogate key"}),
-          Column("sku", String{32}, {.nullable = false, .unique = true, .comment = "Stock keeping unit"}),
+          Column("sku", String{32},
+                 {.nullable = false, .unique = true, .comment = "Stock keeping unit"}),
           Column("title", String{200}, {.nullable = false, .comment = "Name shown in the shop"}),
           Column("price", Numeric{10, 2}, {.nullable = false, .comment = "Unit price in EUR"}),
           Column("added_by", Integer{}, ForeignKey("users.id", {.ondelete = "SET NULL"}),
@@ -58,15 +59,23 @@ int main(int argc, char** argv) {
     std::cout << "\n";
 
     engine.begin([&](athanor::Connection& conn) {
-      auto ids = conn.execute(athanor::insert(users).values({{"email", "ada@example.org"},
-                                                             {"display_name", "Ada"}}));
+      auto ids = conn.execute(
+          athanor::insert(users).values({{"email", "ada@example.org"}, {"display_name", "Ada"}}));
       auto ada = ids.inserted_primary_key()->get<std::int64_t>(0);
-      conn.execute(athanor::insert(products),
-                   std::vector<athanor::Params>{
-                       {{"sku", "LAMP-01"}, {"title", "Desk lamp"}, {"price", athanor::Decimal{"24.90"}}, {"added_by", ada}},
-                       {{"sku", "MUG-07"}, {"title", "Mug \"Athanor\""}, {"price", athanor::Decimal{"7.50"}}, {"added_by", ada}},
-                       {{"sku", "BOOK-3"}, {"title", "Alchemy for C++"}, {"price", athanor::Decimal{"39.00"}}, {"added_by", nullptr}},
-                   });
+      conn.execute(athanor::insert(products), std::vector<athanor::Params>{
+                                                  {{"sku", "LAMP-01"},
+                                                   {"title", "Desk lamp"},
+                                                   {"price", athanor::Decimal{"24.90"}},
+                                                   {"added_by", ada}},
+                                                  {{"sku", "MUG-07"},
+                                                   {"title", "Mug \"Athanor\""},
+                                                   {"price", athanor::Decimal{"7.50"}},
+                                                   {"added_by", ada}},
+                                                  {{"sku", "BOOK-3"},
+                                                   {"title", "Alchemy for C++"},
+                                                   {"price", athanor::Decimal{"39.00"}},
+                                                   {"added_by", nullptr}},
+                                              });
     });
 
     auto conn = engine.connect();

@@ -14,17 +14,20 @@ int main(int argc, char** argv) {
   try {
     auto engine = create_engine(url);
     MetaData metadata;
-    Table& users = metadata.table("users", {
-        Column("id", Integer{}, {.primary_key = true}),
-        Column("name", String{50}, {.nullable = false}),
-        Column("email", String{255}, {.nullable = false, .unique = true}),
-    });
-    Table& addresses = metadata.table("addresses", {
-        Column("id", Integer{}, {.primary_key = true}),
-        Column("user_id", Integer{}, ForeignKey("users.id", {.ondelete = "CASCADE"}),
-               {.nullable = false}),
-        Column("city", String{100}, {.nullable = false}),
-    });
+    Table& users = metadata.table(
+        "users", {
+                     Column("id", Integer{}, {.primary_key = true}),
+                     Column("name", String{50}, {.nullable = false}),
+                     Column("email", String{255}, {.nullable = false, .unique = true}),
+                 });
+    Table& addresses = metadata.table(
+        "addresses",
+        {
+            Column("id", Integer{}, {.primary_key = true}),
+            Column("user_id", Integer{}, ForeignKey("users.id", {.ondelete = "CASCADE"}),
+                   {.nullable = false}),
+            Column("city", String{100}, {.nullable = false}),
+        });
     metadata.drop_all(engine);
     metadata.create_all(engine);
 
@@ -32,10 +35,10 @@ int main(int argc, char** argv) {
     {
       auto conn = engine.connect();
       conn.execute(insert(users), std::vector<Params>{
-          {{"name", "jan"}, {"email", "jan@sirus.ai"}},
-          {{"name", "ada"}, {"email", "ada@example.org"}},
-          {{"name", "linus"}, {"email", "linus@example.org"}},
-      });
+                                      {{"name", "jan"}, {"email", "jan@sirus.ai"}},
+                                      {{"name", "ada"}, {"email", "ada@example.org"}},
+                                      {{"name", "linus"}, {"email", "linus@example.org"}},
+                                  });
       conn.commit();
       std::cout << "1. inserted 3 users and committed\n";
     }
@@ -46,10 +49,10 @@ int main(int argc, char** argv) {
         return conn.execute(select(users.c("id")).where(users.c("name") == name)).scalar<int>();
       };
       conn.execute(insert(addresses), std::vector<Params>{
-          {{"user_id", id_of("jan")}, {"city", "Prague"}},
-          {{"user_id", id_of("jan")}, {"city", "Brno"}},
-          {{"user_id", id_of("ada")}, {"city", "London"}},
-      });
+                                          {{"user_id", id_of("jan")}, {"city", "Prague"}},
+                                          {{"user_id", id_of("jan")}, {"city", "Brno"}},
+                                          {{"user_id", id_of("ada")}, {"city", "London"}},
+                                      });
     });
     std::cout << "2. inserted 3 addresses in engine.begin()\n";
 
@@ -66,15 +69,17 @@ int main(int argc, char** argv) {
     std::cout << "   SQL: " << to_string(per_user, engine.dialect()) << "\n";
 
     // 4. WHERE with LIKE and IN.
-    auto some = select(users.c("email"))
-                    .where(users.c("email").like("%example.org") && users.c("name").in_({"ada", "linus"}))
-                    .order_by(users.c("email"));
+    auto some =
+        select(users.c("email"))
+            .where(users.c("email").like("%example.org") && users.c("name").in_({"ada", "linus"}))
+            .order_by(users.c("email"));
     std::cout << "4. example.org users: ";
     for (const auto& email : conn.execute(some).scalars<std::string>()) std::cout << email << " ";
     std::cout << "\n";
 
     // 5. UPDATE and DELETE report the rows they touched.
-    auto renamed = conn.execute(update(users).where(users.c("name") == "linus").values({{"name", "torvalds"}}));
+    auto renamed = conn.execute(
+        update(users).where(users.c("name") == "linus").values({{"name", "torvalds"}}));
     auto removed = conn.execute(delete_(addresses).where(addresses.c("city") == "Brno"));
     conn.commit();
     std::cout << "5. updated " << renamed.rowcount() << " user, deleted " << removed.rowcount()

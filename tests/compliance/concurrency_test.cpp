@@ -63,17 +63,16 @@ class ConcurrencyTest : public BackendTest {
 };
 
 TEST_F(ConcurrencyTest, ManyThreadsShareASmallPoolAndEveryTransactionCommitsOnce) {
-  Engine shared = make_engine({.pool_size = 3,
-                               .max_overflow = 2,
-                               .pool_timeout = std::chrono::seconds(60)});
+  Engine shared =
+      make_engine({.pool_size = 3, .max_overflow = 2, .pool_timeout = std::chrono::seconds(60)});
   const Table& work = *work_;
   const Table& counter = *counter_;
   const auto add_one = update(counter)
                            .where(counter.c("id") == 1)
                            .values(std::vector<std::pair<std::string, ColumnElement>>{
                                {"total", counter.c("total") + 1}});
-  const auto count_mine = select(func::count()).select_from(work).where(work.c("worker") ==
-                                                                         bindparam("worker"));
+  const auto count_mine =
+      select(func::count()).select_from(work).where(work.c("worker") == bindparam("worker"));
 
   std::atomic<int> max_checked_out{0};
   std::latch start(kThreads);
@@ -85,16 +84,16 @@ TEST_F(ConcurrencyTest, ManyThreadsShareASmallPoolAndEveryTransactionCommitsOnce
         run_transaction(shared, [&](Connection& conn) {
           PoolStatus s = shared.pool_status();
           int seen = max_checked_out.load();
-          while (s.checked_out > seen && !max_checked_out.compare_exchange_weak(seen, s.checked_out)) {
+          while (s.checked_out > seen &&
+                 !max_checked_out.compare_exchange_weak(seen, s.checked_out)) {
           }
           conn.execute(insert(work).values({{"worker", w}, {"seq", seq}}));
           conn.execute(add_one);
           // Each transaction sees its own uncommitted row and all its earlier committed ones.
           const auto mine = conn.execute(count_mine, Params{{"worker", w}}).scalar<std::int64_t>();
           if (mine != seq + 1) {
-            throw std::logic_error("worker " + std::to_string(w) + " saw " +
-                                   std::to_string(mine) + " rows of its own at seq " +
-                                   std::to_string(seq));
+            throw std::logic_error("worker " + std::to_string(w) + " saw " + std::to_string(mine) +
+                                   " rows of its own at seq " + std::to_string(seq));
           }
         });
       }
@@ -106,9 +105,9 @@ TEST_F(ConcurrencyTest, ManyThreadsShareASmallPoolAndEveryTransactionCommitsOnce
   auto conn = engine().connect();
   EXPECT_EQ(conn.execute(select(func::count()).select_from(work)).scalar<std::int64_t>(),
             kThreads * kTransactionsPerThread);
-  EXPECT_EQ(conn.execute(select(counter.c("total")).where(counter.c("id") == 1))
-                .scalar<std::int64_t>(),
-            kThreads * kTransactionsPerThread);
+  EXPECT_EQ(
+      conn.execute(select(counter.c("total")).where(counter.c("id") == 1)).scalar<std::int64_t>(),
+      kThreads * kTransactionsPerThread);
   std::set<std::pair<int, int>> jobs;
   for (const Row& row : conn.execute(select(work.c("worker"), work.c("seq")))) {
     EXPECT_TRUE(jobs.emplace(row.get<int>(0), row.get<int>(1)).second) << "duplicate job";
@@ -127,8 +126,8 @@ TEST_F(ConcurrencyTest, ManyThreadsShareASmallPoolAndEveryTransactionCommitsOnce
 }
 
 TEST_F(ConcurrencyTest, ConnectionsReturnedAfterErrorsAreReusable) {
-  Engine shared = make_engine({.pool_size = 2, .max_overflow = 0,
-                               .pool_timeout = std::chrono::seconds(60)});
+  Engine shared =
+      make_engine({.pool_size = 2, .max_overflow = 0, .pool_timeout = std::chrono::seconds(60)});
   const Table& work = *work_;
   std::latch start(8);
   std::atomic<int> integrity_errors{0};
@@ -157,9 +156,8 @@ TEST_F(ConcurrencyTest, ConnectionsReturnedAfterErrorsAreReusable) {
 }
 
 TEST_F(ConcurrencyTest, TooSmallPoolTimesOutWithAClearMessage) {
-  Engine tiny = make_engine({.pool_size = 2,
-                             .max_overflow = 0,
-                             .pool_timeout = std::chrono::milliseconds(300)});
+  Engine tiny = make_engine(
+      {.pool_size = 2, .max_overflow = 0, .pool_timeout = std::chrono::milliseconds(300)});
   std::latch holding(2);
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
@@ -203,9 +201,8 @@ TEST_F(ConcurrencyTest, TooSmallPoolTimesOutWithAClearMessage) {
 
 TEST_F(ConcurrencyTest, WaitersGetConnectionsAsTheyAreReturned) {
   // One connection, four threads: each waits its turn instead of timing out.
-  Engine single = make_engine({.pool_size = 1,
-                               .max_overflow = 0,
-                               .pool_timeout = std::chrono::seconds(30)});
+  Engine single =
+      make_engine({.pool_size = 1, .max_overflow = 0, .pool_timeout = std::chrono::seconds(30)});
   const Table& work = *work_;
   std::latch start(4);
   std::vector<std::future<void>> workers;

@@ -15,10 +15,10 @@ class EngineTest : public BackendTest {
   void SetUp() override {
     BackendTest::SetUp();
     notes_ = &metadata_.table("notes", {
-        Column("id", Integer{}, {.primary_key = true}),
-        Column("body", String{200}, {.nullable = false}),
-        Column("score", Integer{}),
-    });
+                                           Column("id", Integer{}, {.primary_key = true}),
+                                           Column("body", String{200}, {.nullable = false}),
+                                           Column("score", Integer{}),
+                                       });
     metadata_.create_all(engine());
     clear_statements();
   }
@@ -49,14 +49,17 @@ TEST_F(EngineTest, CommitAsYouGo) {
 }
 
 TEST_F(EngineTest, EngineBeginCommitsOnReturnAndRollsBackOnException) {
-  engine().begin([&](Connection& conn) { conn.execute(insert(*notes_).values({{"body", "kept"}})); });
+  engine().begin([&](Connection& conn) {
+    conn.execute(insert(*notes_).values({{"body", "kept"}}));
+  });
   EXPECT_THROW(engine().begin([&](Connection& conn) {
     conn.execute(insert(*notes_).values({{"body", "lost"}}));
     throw std::runtime_error("boom");
   }),
                std::runtime_error);
   auto conn = engine().connect();
-  auto bodies = conn.execute(select(notes_->c("body")).order_by(notes_->c("id"))).scalars<std::string>();
+  auto bodies =
+      conn.execute(select(notes_->c("body")).order_by(notes_->c("id"))).scalars<std::string>();
   EXPECT_EQ(bodies, std::vector<std::string>{"kept"});
 }
 
@@ -97,11 +100,13 @@ TEST_F(EngineTest, NestedTransactionRollsBackToSavepoint) {
     sp.commit();
   }
   tx.commit();
-  auto bodies = conn.execute(select(notes_->c("body")).order_by(notes_->c("id"))).scalars<std::string>();
+  auto bodies =
+      conn.execute(select(notes_->c("body")).order_by(notes_->c("id"))).scalars<std::string>();
   EXPECT_EQ(bodies, (std::vector<std::string>{"outer", "inner kept"}));
   auto log = statements();
-  EXPECT_TRUE(std::any_of(log.begin(), log.end(),
-                          [](const std::string& s) { return s.rfind("ROLLBACK TO SAVEPOINT", 0) == 0; }));
+  EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const std::string& s) {
+    return s.rfind("ROLLBACK TO SAVEPOINT", 0) == 0;
+  }));
 }
 
 TEST_F(EngineTest, BeginTwiceIsAnError) {
@@ -138,8 +143,8 @@ TEST_F(EngineTest, PoolReusesConnectionsAndReportsStatus) {
 }
 
 TEST_F(EngineTest, OverflowConnectionsAreClosedOnReturnAndTimeoutIsClean) {
-  auto small = make_engine({.pool_size = 1, .max_overflow = 1,
-                            .pool_timeout = std::chrono::milliseconds(200)});
+  auto small = make_engine(
+      {.pool_size = 1, .max_overflow = 1, .pool_timeout = std::chrono::milliseconds(200)});
   {
     auto a = small.connect();
     auto b = small.connect();
@@ -162,7 +167,10 @@ TEST_F(EngineTest, OverflowConnectionsAreClosedOnReturnAndTimeoutIsClean) {
 
 TEST_F(EngineTest, PrePingAndRecycleReplaceConnections) {
   auto e = make_engine({.pool_pre_ping = true, .pool_recycle = std::chrono::seconds(1)});
-  { auto conn = e.connect(); conn.execute(select(func::count()).select_from(*notes_)).scalar<int>(); }
+  {
+    auto conn = e.connect();
+    conn.execute(select(func::count()).select_from(*notes_)).scalar<int>();
+  }
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   auto conn = e.connect();  // older than pool_recycle: replaced transparently
   EXPECT_EQ(conn.execute(select(func::count()).select_from(*notes_)).scalar<int>(), 0);
@@ -207,8 +215,11 @@ TEST_F(EngineTest, ResultAccessors) {
   EXPECT_THROW(conn.execute(by_id).one(), MultipleResultsFound);
   EXPECT_THROW(conn.execute(by_id.where(notes_->c("id") == 99)).one(), NoResultFound);
   EXPECT_FALSE(conn.execute(by_id.where(notes_->c("id") == 99)).one_or_none());
-  EXPECT_EQ(conn.execute(select(notes_->c("body")).where(notes_->c("id") == 2)).one().get<std::string>(0), "b");
-  EXPECT_EQ(conn.execute(select(notes_->c("score")).where(notes_->c("id") == 99)).scalar<std::optional<int>>(),
+  EXPECT_EQ(
+      conn.execute(select(notes_->c("body")).where(notes_->c("id") == 2)).one().get<std::string>(0),
+      "b");
+  EXPECT_EQ(conn.execute(select(notes_->c("score")).where(notes_->c("id") == 99))
+                .scalar<std::optional<int>>(),
             std::nullopt);
   EXPECT_THROW(conn.execute(select(notes_->c("score")).where(notes_->c("id") == 99)).scalar<int>(),
                NoResultFound);
@@ -232,7 +243,8 @@ TEST_F(EngineTest, ResultAccessors) {
 TEST_F(EngineTest, StreamingIterationDoesNotMaterialize) {
   auto conn = engine().connect();
   std::vector<Params> many;
-  for (int i = 0; i < 2000; ++i) many.push_back({{"body", "row " + std::to_string(i)}, {"score", i}});
+  for (int i = 0; i < 2000; ++i)
+    many.push_back({{"body", "row " + std::to_string(i)}, {"score", i}});
   conn.execute(insert(*notes_), many);
   conn.commit();
   conn.set_execution_options({.stream_results = true});
@@ -247,7 +259,8 @@ TEST_F(EngineTest, StreamingIterationDoesNotMaterialize) {
 
 TEST_F(EngineTest, BindparamStatementIsCompiledOnce) {
   auto conn = engine().connect();
-  conn.execute(insert(*notes_), std::vector<Params>{{{"id", 1}, {"body", "a"}}, {{"id", 2}, {"body", "b"}}});
+  conn.execute(insert(*notes_),
+               std::vector<Params>{{{"id", 1}, {"body", "a"}}, {{"id", 2}, {"body", "b"}}});
   auto lookup = select(notes_->c("body")).where(notes_->c("id") == bindparam("id"));
   EXPECT_EQ(conn.execute(lookup, {{"id", 2}}).scalar<std::string>(), "b");
   EXPECT_EQ(conn.execute(lookup, {{"id", 1}}).scalar<std::string>(), "a");
@@ -261,7 +274,9 @@ TEST_F(EngineTest, InsertedPrimaryKeyAndReturning) {
   Result r = conn.execute(insert(*notes_).values({{"body", "x"}}));
   ASSERT_TRUE(r.inserted_primary_key());
   std::int64_t id = r.inserted_primary_key()->get<std::int64_t>(0);
-  EXPECT_EQ(conn.execute(select(notes_->c("body")).where(notes_->c("id") == id)).scalar<std::string>(), "x");
+  EXPECT_EQ(
+      conn.execute(select(notes_->c("body")).where(notes_->c("id") == id)).scalar<std::string>(),
+      "x");
 
   auto ids = conn.execute(insert(*notes_).returning(notes_->c("id")),
                           std::vector<Params>{{{"body", "p"}}, {{"body", "q"}}, {{"body", "r"}}})
@@ -269,7 +284,9 @@ TEST_F(EngineTest, InsertedPrimaryKeyAndReturning) {
   ASSERT_EQ(ids.size(), 3u);
   EXPECT_LT(ids[0], ids[1]);
   EXPECT_LT(ids[1], ids[2]);
-  EXPECT_EQ(conn.execute(select(notes_->c("body")).where(notes_->c("id") == ids[2])).scalar<std::string>(), "r");
+  EXPECT_EQ(conn.execute(select(notes_->c("body")).where(notes_->c("id") == ids[2]))
+                .scalar<std::string>(),
+            "r");
 }
 
 TEST_F(EngineTest, ExecutemanyUpdateAndDeleteReportRowcount) {
@@ -277,8 +294,10 @@ TEST_F(EngineTest, ExecutemanyUpdateAndDeleteReportRowcount) {
   std::vector<Params> rows;
   for (int i = 1; i <= 10; ++i) rows.push_back({{"id", i}, {"body", "b"}, {"score", i}});
   EXPECT_EQ(conn.execute(insert(*notes_), rows).rowcount(), 10);
-  auto bump = update(*notes_).where(notes_->c("id") == bindparam("target")).values(
-      std::vector<std::pair<std::string, ColumnElement>>{{"score", notes_->c("score") + 100}});
+  auto bump = update(*notes_)
+                  .where(notes_->c("id") == bindparam("target"))
+                  .values(std::vector<std::pair<std::string, ColumnElement>>{
+                      {"score", notes_->c("score") + 100}});
   std::vector<Params> targets{{{"target", 1}}, {{"target", 2}}, {{"target", 3}}};
   EXPECT_EQ(conn.execute(bump, targets).rowcount(), 3);
   EXPECT_EQ(conn.execute(delete_(*notes_).where(notes_->c("score") > 100)).rowcount(), 3);

@@ -34,8 +34,8 @@ const std::string& test_url() {
       std::filesystem::remove(path);
       return "sqlite:///" + path.string();
     }
-    std::string var = backend() == "postgresql" ? "ATHANOR_TEST_URL_POSTGRESQL"
-                                                : "ATHANOR_TEST_URL_MARIADB";
+    std::string var =
+        backend() == "postgresql" ? "ATHANOR_TEST_URL_POSTGRESQL" : "ATHANOR_TEST_URL_MARIADB";
     std::string url = env(var.c_str());
     if (url.empty()) {
       std::fprintf(stderr,

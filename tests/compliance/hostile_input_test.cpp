@@ -112,8 +112,9 @@ TEST_F(HostileInputTest, SingleRowInsertsRoundTripExactly) {
   {
     auto conn = engine().connect();
     for (std::size_t i = 0; i < values.size(); ++i) {
-      conn.execute(insert(*payloads_).values(
-          {{"id", static_cast<int>(i)}, {"body", values[i]}, {"label", values[i]}}));
+      conn.execute(
+          insert(*payloads_)
+              .values({{"id", static_cast<int>(i)}, {"body", values[i]}, {"label", values[i]}}));
     }
     conn.commit();
   }
@@ -155,8 +156,8 @@ TEST_F(HostileInputTest, HostileValuesInWhereMatchOnlyThemselves) {
   engine().begin([&](Connection& conn) { conn.execute(insert(*payloads_), rows); });
 
   auto conn = engine().connect();
-  const auto by_label = select(payloads_->c("id")).where(payloads_->c("label") ==
-                                                         bindparam("label"));
+  const auto by_label =
+      select(payloads_->c("id")).where(payloads_->c("label") == bindparam("label"));
   for (std::size_t i = 0; i < values.size(); ++i) {
     auto ids = conn.execute(by_label, Params{{"label", values[i]}}).scalars<int>();
     // Backends may compare with trailing-space or case-insensitive collations; the row itself
@@ -202,9 +203,9 @@ TEST_F(HostileInputTest, MegabyteStringsAndBinaryRoundTrip) {
     conn.commit();
   }
   auto conn = engine().connect();
-  auto rows = conn.execute(select(payloads_->c("body"), payloads_->c("data"))
-                               .order_by(payloads_->c("id")))
-                  .all();
+  auto rows =
+      conn.execute(select(payloads_->c("body"), payloads_->c("data")).order_by(payloads_->c("id")))
+          .all();
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].get<std::string>(0), small);
   EXPECT_TRUE(rows[0].get<Bytes>(1).empty());
@@ -215,27 +216,28 @@ TEST_F(HostileInputTest, MegabyteStringsAndBinaryRoundTrip) {
   EXPECT_EQ(rows[2].get<std::string>(0), small);
   EXPECT_TRUE(rows[2].get<Bytes>(1) == blob);
   // Found again by comparing with the whole megabyte as a parameter.
-  EXPECT_EQ(conn.execute(select(payloads_->c("id")).where(payloads_->c("body") == big))
-                .scalars<int>(),
-            std::vector<int>{2});
+  EXPECT_EQ(
+      conn.execute(select(payloads_->c("id")).where(payloads_->c("body") == big)).scalars<int>(),
+      std::vector<int>{2});
   expect_nothing_else_executed();
 }
 
 TEST_F(HostileInputTest, ReservedWordAndMixedCaseIdentifiers) {
   MetaData md;
-  Table& order = md.table("order", {
-                                       Column("id", Integer{}, {.primary_key = true}),
-                                       Column("select", String{50}, {.nullable = false}),
-                                       Column("From", Integer{}, {.index = true}),
-                                       Column("group", Text{}),
-                                   },
+  Table& order = md.table("order",
+                          {
+                              Column("id", Integer{}, {.primary_key = true}),
+                              Column("select", String{50}, {.nullable = false}),
+                              Column("From", Integer{}, {.index = true}),
+                              Column("group", Text{}),
+                          },
                           {.comment = "table named order"});
-  Table& mixed = md.table("MixedCase", {
-                                           Column("Id", Integer{}, {.primary_key = true}),
-                                           Column("order_id", Integer{}, ForeignKey("order.id"),
-                                                  {.nullable = false}),
-                                           Column("Where", String{20}, {.unique = true}),
-                                       });
+  Table& mixed = md.table(
+      "MixedCase", {
+                       Column("Id", Integer{}, {.primary_key = true}),
+                       Column("order_id", Integer{}, ForeignKey("order.id"), {.nullable = false}),
+                       Column("Where", String{20}, {.unique = true}),
+                   });
   md.create_all(engine());
 
   {
@@ -260,9 +262,9 @@ TEST_F(HostileInputTest, ReservedWordAndMixedCaseIdentifiers) {
     EXPECT_EQ(rows[0].get<int>("From"), 31);
     EXPECT_EQ(rows[1].get<std::string>("group"), "g2");
 
-    auto joined = conn.execute(select(mixed.c("Where"), order.c("select"))
-                                   .select_from(mixed.join(order)))
-                      .one();
+    auto joined =
+        conn.execute(select(mixed.c("Where"), order.c("select")).select_from(mixed.join(order)))
+            .one();
     EXPECT_EQ(joined.get<std::string>("Where"), "here");
     EXPECT_EQ(joined.get<std::string>("select"), "b");
     EXPECT_EQ(conn.execute(select(func::count())
@@ -307,8 +309,8 @@ TEST_F(HostileInputTest, ReservedWordAndMixedCaseIdentifiers) {
 }
 
 TEST_F(HostileInputTest, LikeWildcardsMatchOnlyInThePattern) {
-  const std::vector<std::string> values = {"100%", "100 percent", "a_b", "axb", "ab",
-                                           "'; DROP TABLE canary; --", "Percent%Sign"};
+  const std::vector<std::string> values = {
+      "100%", "100 percent", "a_b", "axb", "ab", "'; DROP TABLE canary; --", "Percent%Sign"};
   std::vector<Params> rows;
   for (std::size_t i = 0; i < values.size(); ++i) {
     rows.push_back({{"id", static_cast<int>(i)}, {"label", values[i]}});
@@ -317,7 +319,8 @@ TEST_F(HostileInputTest, LikeWildcardsMatchOnlyInThePattern) {
 
   auto conn = engine().connect();
   auto matching = [&](const ColumnElement& condition) {
-    auto labels = conn.execute(select(payloads_->c("label")).where(condition)).scalars<std::string>();
+    auto labels =
+        conn.execute(select(payloads_->c("label")).where(condition)).scalars<std::string>();
     std::sort(labels.begin(), labels.end());
     return labels;
   };

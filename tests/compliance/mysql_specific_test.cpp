@@ -152,10 +152,12 @@ TEST_F(MySqlTest, ResultTypesBeyondTheParameterKinds) {
   EXPECT_EQ(row[11], Value(std::int64_t{-5}));
   EXPECT_EQ(row[12], Value(std::int64_t{2031}));
 
-  conn.exec_driver_sql("CREATE TABLE odd (a BIT(1), b BIT(10), t TINYINT(1), z DATE, "
-                       "u BIGINT UNSIGNED, e ENUM('x', 'y'))");
-  conn.exec_driver_sql("INSERT INTO odd VALUES (b'1', b'1000000001', 1, '0000-00-00', "
-                       "18446744073709551615, 'y')");
+  conn.exec_driver_sql(
+      "CREATE TABLE odd (a BIT(1), b BIT(10), t TINYINT(1), z DATE, "
+      "u BIGINT UNSIGNED, e ENUM('x', 'y'))");
+  conn.exec_driver_sql(
+      "INSERT INTO odd VALUES (b'1', b'1000000001', 1, '0000-00-00', "
+      "18446744073709551615, 'y')");
   Row odd = conn.exec_driver_sql("SELECT * FROM odd").one();
   EXPECT_EQ(odd["a"], Value(std::int64_t{1}));
   EXPECT_TRUE(odd.get<bool>("a"));
@@ -178,9 +180,9 @@ TEST_F(MySqlTest, LongValuesGrowTheFetchBuffers) {
       std::string body(sizes[i], 'a');
       for (std::size_t k = 0; k < body.size(); k += 97) body[k] = static_cast<char>('b' + i);
       Bytes raw(sizes[i], std::byte{static_cast<unsigned char>(i)});
-      conn.exec_driver_sql("INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
-                           {static_cast<std::int64_t>(i), body, raw, std::string("short"),
-                            Decimal{amount}});
+      conn.exec_driver_sql(
+          "INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
+          {static_cast<std::int64_t>(i), body, raw, std::string("short"), Decimal{amount}});
     }
     conn.commit();
   }
@@ -238,8 +240,8 @@ class MySqlErrorTest : public MySqlTest {
 };
 
 TEST_F(MySqlErrorTest, ConstraintViolationsAreIntegrityErrors) {
-  expect_error<IntegrityError>("INSERT INTO parents VALUES (?, 'dup', 1, NULL)",
-                               {std::int64_t{1}}, 1062, "23000");
+  expect_error<IntegrityError>("INSERT INTO parents VALUES (?, 'dup', 1, NULL)", {std::int64_t{1}},
+                               1062, "23000");
   expect_error<IntegrityError>("INSERT INTO children VALUES (2, ?)", {std::int64_t{99}}, 1452,
                                "23000");
   expect_error<IntegrityError>("DELETE FROM parents WHERE id = ?", {std::int64_t{1}}, 1451,
@@ -265,20 +267,20 @@ TEST_F(MySqlErrorTest, BadSqlIsAProgrammingError) {
 }
 
 TEST_F(MySqlErrorTest, BadValuesAreDataErrors) {
-  expect_error<DataError>("INSERT INTO parents VALUES (5, ?, 1, NULL)",
-                          {std::string("too long")}, 1406, "22001");
+  expect_error<DataError>("INSERT INTO parents VALUES (5, ?, 1, NULL)", {std::string("too long")},
+                          1406, "22001");
   expect_error<DataError>("INSERT INTO parents VALUES (6, 'x', ?, NULL)", {std::int64_t{1000}},
                           1264, "22003");
-  expect_error<DataError>("INSERT INTO parents VALUES (7, 'x', ?, NULL)",
-                          {std::string("many")}, 1366, "22007");
-  expect_error<DataError>("INSERT INTO parents VALUES (8, 'x', 1, ?)",
-                          {std::string("2021-02-30")}, 1292, "22007");
+  expect_error<DataError>("INSERT INTO parents VALUES (7, 'x', ?, NULL)", {std::string("many")},
+                          1366, "22007");
+  expect_error<DataError>("INSERT INTO parents VALUES (8, 'x', 1, ?)", {std::string("2021-02-30")},
+                          1292, "22007");
   // Dates and times outside MySQL's ranges are refused before they reach the server, which
   // would store them clamped or zeroed.
   auto conn = engine().connect();
   for (const Value& v : {Value{sys_days{std::chrono::year{-1000} / 1 / 1}},
-                         Value{sys_days{std::chrono::year{10000} / 1 / 1}},
-                         Value{TimeOfDay{839h}}, Value{TimeOfDay{-900h}}}) {
+                         Value{sys_days{std::chrono::year{10000} / 1 / 1}}, Value{TimeOfDay{839h}},
+                         Value{TimeOfDay{-900h}}}) {
     auto e = error_of<DataError>(
         [&] { conn.exec_driver_sql("INSERT INTO parents VALUES (9, 'x', 1, ?)", {v}); });
     EXPECT_EQ(e.sqlstate(), "22008");
@@ -397,8 +399,7 @@ TEST_F(MySqlTest, ConnectFailuresAndBadUrls) {
   url += "charset=utf8mb4&connect_timeout=5&read_timeout=30&write_timeout=30&ssl_mode=DISABLED";
   auto ok = create_engine(url);
   auto conn = ok.connect();
-  EXPECT_EQ(conn.exec_driver_sql("SELECT @@character_set_client").scalar<std::string>(),
-            "utf8mb4");
+  EXPECT_EQ(conn.exec_driver_sql("SELECT @@character_set_client").scalar<std::string>(), "utf8mb4");
 }
 
 // ---- execution --------------------------------------------------------------------------------
@@ -420,13 +421,13 @@ TEST_F(MySqlTest, ExecuteManyBatchesMixedRows) {
     x_sum += (i / 1000) % 2 == 0 ? i : i + 0.5;
     std::string s(i % 3 == 0 ? 1000 : 10, static_cast<char>('a' + i % 26));
     s_length += s.size();
-    Value d = i % 5 == 0 ? Value{}
-                         : Value{LocalTimestamp{std::chrono::local_days{
-                                     std::chrono::year{2020} / 1 / 1}} +
-                                 std::chrono::seconds{i}};
+    Value d = i % 5 == 0
+                  ? Value{}
+                  : Value{LocalTimestamp{std::chrono::local_days{std::chrono::year{2020} / 1 / 1}} +
+                          std::chrono::seconds{i}};
     Value j = i % 11 == 0 ? Value{JsonDocument{{{"i", i}}}} : Value{};
-    Value u = i % 13 == 0 ? Value{UuidValue::parse("0f8fad5b-d9cb-469f-a165-70867728950e")}
-                          : Value{};
+    Value u =
+        i % 13 == 0 ? Value{UuidValue::parse("0f8fad5b-d9cb-469f-a165-70867728950e")} : Value{};
     Value b = i % 17 == 0 ? Value{Bytes{std::byte{0}, std::byte{static_cast<unsigned char>(i)}}}
                           : Value{};
     d_count += !is_null(d);
@@ -543,8 +544,8 @@ TEST_F(MySqlTest, SqlSpelling) {
   md.create_all(engine());
   auto conn = engine().connect();
   conn.execute(insert(t), std::vector<Params>{{{"name", "Alpha"}, {"key", 1}},
-                                             {{"name", nullptr}, {"key", 2}},
-                                             {{"name", "beta"}, {"key", 3}}});
+                                              {{"name", nullptr}, {"key", 2}},
+                                              {{"name", "beta"}, {"key", 3}}});
   EXPECT_EQ(conn.execute(select(t.c("key")).where(t.c("name").ilike("ALPHA"))).scalar<int>(), 1);
   EXPECT_EQ(conn.execute(select(t.c("key")).where(t.c("name").is_distinct_from(null())))
                 .scalars<int>()
@@ -557,29 +558,29 @@ TEST_F(MySqlTest, SqlSpelling) {
 TEST_F(MySqlTest, CreateTableDdl) {
   MetaData md;
   md.table("owners", {Column("id", Integer{}, {.primary_key = true})});
-  Table& t = md.table(
-      "everything",
-      {
-          Column("id", BigInteger{}, {.primary_key = true, .comment = "the key"}),
-          Column("small", SmallInteger{}, {.nullable = false, .server_default = "0"}),
-          Column("flag", Boolean{}),
-          Column("f", Float{}),
-          Column("d", Double{}),
-          Column("price", Numeric{10, 2}),
-          Column("any_number", Numeric{}),
-          Column("name", String{255}),
-          Column("body", Text{}),
-          Column("day", Date{}),
-          Column("at", DateTime{}),
-          Column("stamp", DateTime{true}),
-          Column("clock", Time{}),
-          Column("data", LargeBinary{}),
-          Column("doc", JSON{}),
-          Column("uid", Uuid{}),
-          Column("mood", Enum{{"happy", "it's \\ sad"}, "mood"}),
-          Column("owner_id", Integer{}, ForeignKey("owners.id", {.ondelete = "CASCADE"})),
-      },
-      {.comment = "every 'type'"});
+  Table& t =
+      md.table("everything",
+               {
+                   Column("id", BigInteger{}, {.primary_key = true, .comment = "the key"}),
+                   Column("small", SmallInteger{}, {.nullable = false, .server_default = "0"}),
+                   Column("flag", Boolean{}),
+                   Column("f", Float{}),
+                   Column("d", Double{}),
+                   Column("price", Numeric{10, 2}),
+                   Column("any_number", Numeric{}),
+                   Column("name", String{255}),
+                   Column("body", Text{}),
+                   Column("day", Date{}),
+                   Column("at", DateTime{}),
+                   Column("stamp", DateTime{true}),
+                   Column("clock", Time{}),
+                   Column("data", LargeBinary{}),
+                   Column("doc", JSON{}),
+                   Column("uid", Uuid{}),
+                   Column("mood", Enum{{"happy", "it's \\ sad"}, "mood"}),
+                   Column("owner_id", Integer{}, ForeignKey("owners.id", {.ondelete = "CASCADE"})),
+               },
+               {.comment = "every 'type'"});
   const auto ddl = engine().dialect().create_table_ddl(t, {});
   ASSERT_FALSE(ddl.empty());
   EXPECT_EQ(ddl[0],
@@ -618,8 +619,8 @@ TEST_F(MySqlTest, CreateTableDdl) {
   EXPECT_EQ(conn.execute(select(t.c("mood"))).scalar<std::string>(), "it's \\ sad");
 
   MetaData strings;
-  Table& bad = strings.table("bad", {Column("id", Integer{}, {.primary_key = true}),
-                                     Column("free", String{})});
+  Table& bad = strings.table(
+      "bad", {Column("id", Integer{}, {.primary_key = true}), Column("free", String{})});
   try {
     engine().dialect().create_table_ddl(bad, {});
     FAIL();
@@ -672,23 +673,42 @@ TEST_F(MySqlTest, ReflectionReadsMySqlSpecifics) {
       "CONSTRAINT fk_author FOREIGN KEY (author_id) REFERENCES authors (id) ON DELETE CASCADE, "
       "CONSTRAINT fk_editor FOREIGN KEY (editor_id) REFERENCES authors (id) "
       "ON DELETE SET NULL ON UPDATE RESTRICT)");
+  // InnoDB's own index for an unnamed foreign key is named after the column.
+  run("CREATE TABLE replies (id INTEGER PRIMARY KEY, author_id INTEGER, "
+      "FOREIGN KEY (author_id) REFERENCES authors (id))");
   // Same name, other case: a different table on case-sensitive file systems.
   run("CREATE TABLE Posts (other INTEGER)");
 
   auto inspector = inspect(engine());
   auto names = inspector.get_table_names();
-  EXPECT_EQ(names, (std::vector<std::string>{"Posts", "authors", "posts"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"Posts", "authors", "posts", "replies"}));
+  EXPECT_TRUE(inspector.get_indexes("replies").empty());
+  ASSERT_EQ(inspector.get_foreign_keys("replies").size(), 1u);
+  EXPECT_EQ(inspector.get_foreign_keys("replies")[0].name, "replies_ibfk_1");
 
   auto columns = inspector.get_columns("posts");
   std::vector<std::string> types;
   for (const ReflectedColumn& c : columns) types.push_back(c.name + " " + type_name(c.type));
-  EXPECT_EQ(types, (std::vector<std::string>{
-                       "id BIGINT", "author_id INTEGER", "editor_id INTEGER", "flag BOOLEAN",
-                       "tiny SMALLINT", "price NUMERIC(12, 3)", "ratio FLOAT",
-                       "title VARCHAR(200)", "body TEXT", "doc JSON", "uid UUID",
-                       "code VARCHAR(3)", "made DATE", "edited DATETIME",
-                       "stamp DATETIME(timezone=True)", "at_time TIME", "raw BLOB", "data BLOB",
-                       "state ENUM('draft', 'it''s live')", "created DATETIME"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"id BIGINT",
+                                             "author_id INTEGER",
+                                             "editor_id INTEGER",
+                                             "flag BOOLEAN",
+                                             "tiny SMALLINT",
+                                             "price NUMERIC(12, 3)",
+                                             "ratio FLOAT",
+                                             "title VARCHAR(200)",
+                                             "body TEXT",
+                                             "doc JSON",
+                                             "uid UUID",
+                                             "code VARCHAR(3)",
+                                             "made DATE",
+                                             "edited DATETIME",
+                                             "stamp DATETIME(timezone=True)",
+                                             "at_time TIME",
+                                             "raw BLOB",
+                                             "data BLOB",
+                                             "state ENUM('draft', 'it''s live')",
+                                             "created DATETIME"}));
   ASSERT_EQ(columns.size(), 20u);
   EXPECT_TRUE(columns[0].autoincrement);
   EXPECT_FALSE(columns[0].nullable);

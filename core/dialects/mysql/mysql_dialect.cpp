@@ -155,7 +155,9 @@ std::string MySqlDialect::type_ddl(const Column& column) const {
           [](const Float&) -> std::string { return "FLOAT"; },
           [](const Double&) -> std::string { return "DOUBLE"; },
           [](const Numeric& n) -> std::string {
-            if (n.precision && n.scale) return fmt::format("NUMERIC({}, {})", *n.precision, *n.scale);
+            if (n.precision && n.scale) {
+              return fmt::format("NUMERIC({}, {})", *n.precision, *n.scale);
+            }
             if (n.precision) return fmt::format("NUMERIC({})", *n.precision);
             // A bare NUMERIC is DECIMAL(10, 0) on MySQL and would round every value to an
             // integer; the widest exact decimal keeps fractions instead.

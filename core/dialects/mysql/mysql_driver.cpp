@@ -344,9 +344,10 @@ class ParamBinder {
       }
       case 5: {
         const auto& bytes = std::get<Bytes>(value);
-        set_chars(b, bytes.empty() ? &empty : reinterpret_cast<char*>(const_cast<std::byte*>(
-                                                  bytes.data())),
-                  bytes.size());
+        set_chars(
+            b,
+            bytes.empty() ? &empty : reinterpret_cast<char*>(const_cast<std::byte*>(bytes.data())),
+            bytes.size());
         break;
       }
       case 6: {
@@ -484,8 +485,8 @@ struct ResultColumn {
 };
 
 bool uses_buffer(ColumnKind kind) {
-  return kind == ColumnKind::kDecimal || kind == ColumnKind::kText ||
-         kind == ColumnKind::kBytes || kind == ColumnKind::kBit;
+  return kind == ColumnKind::kDecimal || kind == ColumnKind::kText || kind == ColumnKind::kBytes ||
+         kind == ColumnKind::kBit;
 }
 
 // Points `b` at the storage of `col` for its kind.
@@ -1128,8 +1129,8 @@ std::unique_ptr<driver::Cursor> MySqlConnection::execute(const std::string& sql,
     // tables; prepare them again when next used.
     if (changes_schema(sql)) statements_.clear();
     return std::make_unique<StatementCursor>(
-        affected, id != 0 ? std::optional<std::int64_t>(static_cast<std::int64_t>(id))
-                          : std::nullopt);
+        affected,
+        id != 0 ? std::optional<std::int64_t>(static_cast<std::int64_t>(id)) : std::nullopt);
   }
   s->sync_result_layout();
   auto cursor = std::make_unique<StatementCursor>(this, s);
@@ -1146,8 +1147,8 @@ std::unique_ptr<driver::Cursor> MySqlConnection::execute_text(const std::string&
     const auto id = mysql_insert_id(mysql_);
     if (changes_schema(sql)) statements_.clear();
     return std::make_unique<StatementCursor>(
-        affected, id != 0 ? std::optional<std::int64_t>(static_cast<std::int64_t>(id))
-                          : std::nullopt);
+        affected,
+        id != 0 ? std::optional<std::int64_t>(static_cast<std::int64_t>(id)) : std::nullopt);
   }
   MYSQL_RES* result = mysql_use_result(mysql_);
   if (result == nullptr) fail(connection_error(mysql_), sql, {});
@@ -1184,8 +1185,7 @@ std::int64_t MySqlConnection::execute_many(const std::string& sql,
   return execute_each(*s, rows);
 }
 
-std::int64_t MySqlConnection::execute_each(Statement& s,
-                                           std::span<const std::vector<Value>> rows) {
+std::int64_t MySqlConnection::execute_each(Statement& s, std::span<const std::vector<Value>> rows) {
   std::int64_t total = 0;
   for (const auto& row : rows) {
     if (s.param_count > 0) bind_params(s, row);
@@ -1204,8 +1204,8 @@ std::int64_t MySqlConnection::execute_each(Statement& s,
 struct BulkBatch {
   std::span<const std::vector<Value>> rows;
   ParamBinder* binder = nullptr;
-  std::vector<char> indicators;                // one per parameter, read through u.indicator
-  std::vector<std::string> json_texts;         // JSON parameters serialized ahead, row-major
+  std::vector<char> indicators;         // one per parameter, read through u.indicator
+  std::vector<std::string> json_texts;  // JSON parameters serialized ahead, row-major
   std::size_t next_json = 0;
 };
 
@@ -1229,8 +1229,7 @@ my_bool bulk_param_callback(void* data, MYSQL_BIND* binds, unsigned int row_numb
   return 0;
 }
 
-std::int64_t MySqlConnection::execute_bulk(Statement& s,
-                                           std::span<const std::vector<Value>> rows) {
+std::int64_t MySqlConnection::execute_bulk(Statement& s, std::span<const std::vector<Value>> rows) {
   const std::size_t width = s.param_count;
   std::int64_t total = 0;
   std::size_t start = 0;
@@ -1470,9 +1469,14 @@ std::unique_ptr<driver::Connection> open_connection(const ConnectOptions& option
   // A lost connection must surface as an error, never be silently replaced (a reconnect would
   // drop the transaction and the session settings).
   mysql_optionsv(mysql, MYSQL_OPT_RECONNECT, &disabled);
-  if (options.ssl_ca) mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, options.ssl_ca->c_str());
-  if (options.ssl_cert) mysql_optionsv(mysql, MYSQL_OPT_SSL_CERT, options.ssl_cert->c_str());
-  if (options.ssl_key) mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, options.ssl_key->c_str());
+  // Never let the server ask for client files (LOAD DATA LOCAL INFILE).
+  unsigned int no_local_files = 0;
+  mysql_optionsv(mysql, MYSQL_OPT_LOCAL_INFILE, &no_local_files);
+  if (options.ssl_mode != SslMode::kDisabled) {
+    if (options.ssl_ca) mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, options.ssl_ca->c_str());
+    if (options.ssl_cert) mysql_optionsv(mysql, MYSQL_OPT_SSL_CERT, options.ssl_cert->c_str());
+    if (options.ssl_key) mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, options.ssl_key->c_str());
+  }
   switch (options.ssl_mode) {
     case SslMode::kDisabled:
     case SslMode::kPreferred:

@@ -27,10 +27,10 @@ namespace athanor::detail::mysql {
 
 // The URL's `ssl_mode` option (MySQL's names).
 enum class SslMode {
-  kDisabled,   // no TLS
-  kPreferred,  // the client library's default behaviour
-  kRequired,   // TLS or fail, certificate not verified
-  kVerifyCa,   // TLS with the server certificate verified
+  kDisabled,        // no TLS
+  kPreferred,       // TLS when a ssl_* file option is given (Connector/C's default)
+  kRequired,        // TLS or fail, certificate not verified
+  kVerifyCa,        // TLS with the server certificate verified
   kVerifyIdentity,  // as kVerifyCa (Connector/C checks the host name together with the CA)
 };
 

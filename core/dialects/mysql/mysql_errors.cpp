@@ -14,8 +14,15 @@ namespace athanor::detail::mysql {
 
 namespace {
 
-enum class ErrorClass { kIntegrity, kProgramming, kData, kOperational, kInterface, kNotSupported,
-                        kInternal };
+enum class ErrorClass {
+  kIntegrity,
+  kProgramming,
+  kData,
+  kOperational,
+  kInterface,
+  kNotSupported,
+  kInternal
+};
 
 // Client-library errors (2000-2999 and the Connector/C 5000 range) that mean the library was
 // misused rather than that the server or network failed.

@@ -227,7 +227,8 @@ std::vector<ReflectedColumn> MySqlDialect::get_columns(Connection& conn,
     std::optional<std::string> def = text_of(row, 4);
     if (def && version_.mariadb) {
       if (*def == "NULL") def.reset();
-    } else if (def && is_textual(data_type) && extra.find("default_generated") == std::string::npos) {
+    } else if (def && is_textual(data_type) &&
+               extra.find("default_generated") == std::string::npos) {
       def = quote_string_literal(*def);
     }
     c.server_default = std::move(def);
@@ -241,12 +242,12 @@ std::vector<ReflectedColumn> MySqlDialect::get_columns(Connection& conn,
 ReflectedPrimaryKey MySqlDialect::get_pk_constraint(Connection& conn,
                                                     const std::string& table) const {
   ReflectedPrimaryKey key;
-  key.columns = conn.exec_driver_sql(
-                        "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE" +
-                            std::string(kTableMatch) +
-                            " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
-                        table_params(table))
-                    .scalars<std::string>();
+  key.columns =
+      conn.exec_driver_sql("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE" +
+                               std::string(kTableMatch) +
+                               " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
+                           table_params(table))
+          .scalars<std::string>();
   // MySQL names every primary key PRIMARY; that is no user-given name.
   return key;
 }
@@ -290,16 +291,10 @@ std::vector<ReflectedForeignKey> MySqlDialect::get_foreign_keys(Connection& conn
 
 std::vector<ReflectedIndex> MySqlDialect::get_indexes(Connection& conn,
                                                       const std::string& table) const {
-  std::vector<Row> rows =
-      conn.exec_driver_sql(
-              "SELECT s.INDEX_NAME, s.COLUMN_NAME FROM information_schema.STATISTICS s WHERE" +
-                  std::string(kTableMatch) +
-                  " AND s.NON_UNIQUE = 1 AND NOT EXISTS (SELECT 1 FROM "
-                  "information_schema.REFERENTIAL_CONSTRAINTS r WHERE "
-                  "r.CONSTRAINT_SCHEMA = s.TABLE_SCHEMA AND r.TABLE_NAME = s.TABLE_NAME AND "
-                  "r.CONSTRAINT_NAME = s.INDEX_NAME) ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX",
-              table_params(table))
-          .all();
+  const std::string sql =
+      "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE" +
+      std::string(kTableMatch) + " AND NON_UNIQUE = 1 ORDER BY INDEX_NAME, SEQ_IN_INDEX";
+  std::vector<Row> rows = conn.exec_driver_sql(sql, table_params(table)).all();
   std::vector<ReflectedIndex> indexes;
   bool skip = false;  // an index with an expression part cannot be represented
   for (const Row& row : rows) {
@@ -319,6 +314,18 @@ std::vector<ReflectedIndex> MySqlDialect::get_indexes(Connection& conn,
     }
   }
   if (skip) indexes.pop_back();
+  if (indexes.empty()) return indexes;
+
+  // InnoDB gives every foreign key an index on its columns, creating one (named after the
+  // constraint, or after the first column when the constraint has no name) unless the table
+  // already has one. Those are not the user's: re-creating the key brings them back.
+  const std::vector<ReflectedForeignKey> keys = get_foreign_keys(conn, table);
+  std::erase_if(indexes, [&](const ReflectedIndex& index) {
+    return std::any_of(keys.begin(), keys.end(), [&](const ReflectedForeignKey& fk) {
+      return index.columns == fk.columns &&
+             (index.name == fk.name || (!fk.columns.empty() && index.name == fk.columns[0]));
+    });
+  });
   return indexes;
 }
 

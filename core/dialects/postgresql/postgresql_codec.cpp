@@ -7,6 +7,7 @@
 
 #include <bit>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string_view>
@@ -291,8 +292,9 @@ ColumnKind column_kind(Oid type) noexcept {
     case kInt2Oid:
     case kInt4Oid:
     case kInt8Oid:
-    case kOidOid:
       return ColumnKind::kInteger;
+    case kOidOid:
+      return ColumnKind::kOid;
     case kFloat4Oid:
     case kFloat8Oid:
       return ColumnKind::kFloat;
@@ -300,6 +302,12 @@ ColumnKind column_kind(Oid type) noexcept {
       return ColumnKind::kBool;
     case kNumericOid:
       return ColumnKind::kNumeric;
+    case kTextOid:
+    case kVarcharOid:
+    case kBpcharOid:
+    case kNameOid:
+    case kCharOid:
+      return ColumnKind::kText;
     case kByteaOid:
       return ColumnKind::kBytea;
     case kDateOid:
@@ -313,17 +321,21 @@ ColumnKind column_kind(Oid type) noexcept {
     case kUuidOid:
       return ColumnKind::kUuid;
     case kJsonOid:
-    case kJsonbOid:
       return ColumnKind::kJson;
+    case kJsonbOid:
+      return ColumnKind::kJsonb;
     default:
-      return ColumnKind::kText;
+      return ColumnKind::kOther;
   }
 }
+
+bool binary_decodable(ColumnKind kind) noexcept { return kind != ColumnKind::kOther; }
 
 void decode_text(ColumnKind kind, const char* text, int length, Value& out) {
   const std::string_view sv(text, static_cast<std::size_t>(length));
   switch (kind) {
-    case ColumnKind::kInteger: {
+    case ColumnKind::kInteger:
+    case ColumnKind::kOid: {
       std::int64_t v = 0;
       auto [ptr, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), v);
       if (ec == std::errc{} && ptr == sv.data() + sv.size()) {
@@ -348,6 +360,7 @@ void decode_text(ColumnKind kind, const char* text, int length, Value& out) {
       reuse<Decimal>(out).text.assign(sv);
       return;
     case ColumnKind::kText:
+    case ColumnKind::kOther:
       break;
     case ColumnKind::kBytea: {
       Bytes& bytes = reuse<Bytes>(out);
@@ -381,7 +394,8 @@ void decode_text(ColumnKind kind, const char* text, int length, Value& out) {
     case ColumnKind::kUuid:
       out = UuidValue::parse(sv);
       return;
-    case ColumnKind::kJson: {
+    case ColumnKind::kJson:
+    case ColumnKind::kJsonb: {
       auto doc = nlohmann::json::parse(sv, nullptr, /*allow_exceptions=*/false);
       if (!doc.is_discarded()) {
         out = JsonDocument{std::move(doc)};
@@ -391,6 +405,184 @@ void decode_text(ColumnKind kind, const char* text, int length, Value& out) {
     }
   }
   reuse<std::string>(out).assign(sv);
+}
+
+namespace {
+
+std::uint64_t get_be(const char* data, int length) noexcept {
+  std::uint64_t v = 0;
+  for (int i = 0; i < length; ++i) v = (v << 8) | static_cast<unsigned char>(data[i]);
+  return v;
+}
+
+std::int64_t get_signed(const char* data, int length) noexcept {
+  const std::uint64_t v = get_be(data, length);
+  const int unused_bits = 64 - 8 * length;
+  // Sign-extend from `length` bytes.
+  return static_cast<std::int64_t>(v << unused_bits) >> unused_bits;
+}
+
+// numeric's binary form: ndigits, weight, sign, dscale (16 bits each), then ndigits base-10000
+// digits, the first of which has weight `weight`. Rendered exactly as numeric_out renders it.
+bool numeric_text(const char* data, int length, std::string& out) {
+  if (length < 8) return false;
+  const auto ndigits = static_cast<int>(get_signed(data, 2));
+  const auto weight = static_cast<int>(get_signed(data + 2, 2));
+  const auto sign = static_cast<unsigned>(get_be(data + 4, 2));
+  const auto dscale = static_cast<int>(get_be(data + 6, 2));
+  if (ndigits < 0 || length != 8 + 2 * ndigits) return false;
+  out.clear();
+  switch (sign) {
+    case 0xC000:
+      out = "NaN";
+      return true;
+    case 0xD000:
+      out = "Infinity";
+      return true;
+    case 0xF000:
+      out = "-Infinity";
+      return true;
+    case 0x4000:
+      out += '-';
+      break;
+    case 0x0000:
+      break;
+    default:
+      return false;
+  }
+  auto digit = [&](int i) -> int {
+    return i >= 0 && i < ndigits ? static_cast<int>(get_be(data + 8 + 2 * i, 2)) : 0;
+  };
+  char group[8];
+  if (weight < 0) {
+    out += '0';
+  } else {
+    for (int i = 0; i <= weight; ++i) {
+      const int d = digit(i);
+      if (i == 0) {
+        out += std::to_string(d);
+      } else {
+        std::snprintf(group, sizeof(group), "%04d", d);
+        out += group;
+      }
+    }
+  }
+  if (dscale > 0) {
+    out += '.';
+    int written = 0;
+    for (int i = weight + 1; written < dscale; ++i) {
+      std::snprintf(group, sizeof(group), "%04d", digit(i));
+      for (int k = 0; k < 4 && written < dscale; ++k, ++written) out += group[k];
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void decode_binary(ColumnKind kind, const char* data, int length, Value& out) {
+  switch (kind) {
+    case ColumnKind::kInteger:
+      if (length == 2 || length == 4 || length == 8) {
+        out = get_signed(data, length);
+        return;
+      }
+      break;
+    case ColumnKind::kOid:
+      if (length == 4) {
+        out = static_cast<std::int64_t>(get_be(data, 4));
+        return;
+      }
+      break;
+    case ColumnKind::kFloat:
+      if (length == 8) {
+        out = std::bit_cast<double>(get_be(data, 8));
+        return;
+      }
+      if (length == 4) {
+        out =
+            static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(get_be(data, 4))));
+        return;
+      }
+      break;
+    case ColumnKind::kBool:
+      out = length > 0 && data[0] != 0;
+      return;
+    case ColumnKind::kNumeric: {
+      Decimal& decimal = reuse<Decimal>(out);
+      if (numeric_text(data, length, decimal.text)) return;
+      break;
+    }
+    case ColumnKind::kText:
+      reuse<std::string>(out).assign(data, static_cast<std::size_t>(length));
+      return;
+    case ColumnKind::kJson:  // json's binary form is its text
+      decode_text(ColumnKind::kJson, data, length, out);
+      return;
+    case ColumnKind::kJsonb:
+      // A version byte (1), then the document's text.
+      if (length >= 1 && data[0] == 1) {
+        decode_text(ColumnKind::kJson, data + 1, length - 1, out);
+        return;
+      }
+      break;
+    case ColumnKind::kBytea: {
+      Bytes& bytes = reuse<Bytes>(out);
+      bytes.resize(static_cast<std::size_t>(length));
+      if (length > 0) std::memcpy(bytes.data(), data, static_cast<std::size_t>(length));
+      return;
+    }
+    case ColumnKind::kDate:
+      if (length == 4) {
+        const auto days = static_cast<std::int32_t>(get_signed(data, 4));
+        if (days == std::numeric_limits<std::int32_t>::max()) break;
+        if (days == std::numeric_limits<std::int32_t>::min()) break;
+        out = std::chrono::sys_days{std::chrono::days{days + kEpochShiftDays}};
+        return;
+      }
+      break;
+    case ColumnKind::kTimestamp:
+    case ColumnKind::kTimestamptz:
+      if (length == 8) {
+        const std::int64_t us = get_signed(data, 8);
+        if (us == std::numeric_limits<std::int64_t>::max() ||
+            us == std::numeric_limits<std::int64_t>::min()) {
+          break;
+        }
+        const std::chrono::microseconds since_epoch{us + kEpochShiftMicros};
+        if (kind == ColumnKind::kTimestamp) {
+          out = LocalTimestamp{since_epoch};
+        } else {
+          out = Timestamp{since_epoch};
+        }
+        return;
+      }
+      break;
+    case ColumnKind::kTime:
+      if (length == 8) {
+        out = TimeOfDay{std::chrono::microseconds{get_signed(data, 8)}};
+        return;
+      }
+      break;
+    case ColumnKind::kUuid:
+      if (length == 16) {
+        UuidValue uuid;
+        std::memcpy(uuid.bytes.data(), data, 16);
+        out = uuid;
+        return;
+      }
+      break;
+    case ColumnKind::kOther:
+      break;
+  }
+  // Infinite dates/timestamps, or a length no server sends for the type.
+  const bool negative = length > 0 && (static_cast<unsigned char>(data[0]) & 0x80U) != 0;
+  if (kind == ColumnKind::kDate || kind == ColumnKind::kTimestamp ||
+      kind == ColumnKind::kTimestamptz) {
+    reuse<std::string>(out).assign(negative ? "-infinity" : "infinity");
+    return;
+  }
+  reuse<std::string>(out).assign(data, static_cast<std::size_t>(length));
 }
 
 }  // namespace athanor::detail::pg

@@ -2,8 +2,9 @@
 //
 // Parameters go out typed where the type is unambiguous (int8, float8, bool, bytea, date,
 // timestamp[tz], time, uuid in binary; numeric as text) and untyped (OID 0) for strings and JSON,
-// so the server infers text, varchar, json, enum or a date from the column it meets. Results come
-// back in text format and are converted by the column's type OID. Private to this folder.
+// so the server infers text, varchar, json, enum or a date from the column it meets. Results are
+// converted by the column's type OID, from binary format where every column of a statement has a
+// binary decoder here and from text format otherwise. Private to this folder.
 #pragma once
 
 #include <array>
@@ -76,25 +77,36 @@ class ParamEncoder {
 
 // How a result column is turned into a Value, chosen once per column from its type OID.
 enum class ColumnKind : std::uint8_t {
-  kInteger,      // int2, int4, int8, oid
-  kFloat,        // float4, float8
+  kInteger,      // int2, int4, int8 -> int64
+  kOid,          // oid (unsigned 32-bit) -> int64
+  kFloat,        // float4, float8 -> double
   kBool,         // bool
   kNumeric,      // numeric -> Decimal
-  kText,         // text, varchar, bpchar, name and every type without a richer mapping
+  kText,         // text, varchar, bpchar, name, "char" -> string
   kBytea,        // bytea -> Bytes
   kDate,         // date -> sys_days
   kTimestamp,    // timestamp -> LocalTimestamp
   kTimestamptz,  // timestamptz -> Timestamp (the session runs in UTC)
   kTime,         // time -> TimeOfDay
   kUuid,         // uuid -> UuidValue
-  kJson,         // json, jsonb -> JsonDocument
+  kJson,         // json -> JsonDocument
+  kJsonb,        // jsonb -> JsonDocument
+  kOther,        // any other type (interval, arrays, enums, ...) -> its text
 };
 
 ColumnKind column_kind(Oid type) noexcept;
+
+// Whether decode_binary() understands the kind. A result is requested in binary format only
+// when every column is such a kind (libpq takes one format for all columns).
+bool binary_decodable(ColumnKind kind) noexcept;
 
 // Converts the text form of one non-null column into `out`, reusing the string/byte buffer
 // `out` already holds when the kinds match. Special values without a C++ counterpart (a date of
 // 'infinity', a timestamp BC) are kept as their text.
 void decode_text(ColumnKind kind, const char* text, int length, Value& out);
+
+// Converts the binary form of one non-null column (a binary_decodable kind) into `out`.
+// Infinite dates and timestamps become the text "infinity" / "-infinity", as in text results.
+void decode_binary(ColumnKind kind, const char* data, int length, Value& out);
 
 }  // namespace athanor::detail::pg

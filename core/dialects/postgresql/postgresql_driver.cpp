@@ -114,6 +114,24 @@ std::string quote_savepoint(const std::string& name) {
 
 void no_notices(void* /*arg*/, const char* /*message*/) {}
 
+// Reads the results of one pipeline segment up to its sync point, handing each to `sink`. A
+// null result ends each query's results; two in a row mean nothing more is coming (which only
+// happens when the connection failed).
+template <class Sink>
+void read_pipeline_results(PGconn* conn, Sink&& sink) {
+  int consecutive_nulls = 0;
+  while (true) {
+    ResultPtr r(PQgetResult(conn));
+    if (r == nullptr) {
+      if (PQstatus(conn) == CONNECTION_BAD || ++consecutive_nulls > 1) return;
+      continue;
+    }
+    consecutive_nulls = 0;
+    if (PQresultStatus(r.get()) == PGRES_PIPELINE_SYNC) return;
+    sink(std::move(r));
+  }
+}
+
 std::string render(std::span<const Value> params) {
   if (params.empty()) return {};
   return render_values(std::vector<Value>(params.begin(), params.end()));
@@ -123,14 +141,16 @@ std::string render(std::span<const Value> params) {
 
 // ---- ResultShape ----------------------------------------------------------------------------
 
-std::shared_ptr<const ResultShape> ResultShape::of(const PGresult* result) {
+std::shared_ptr<const ResultShape> ResultShape::of(const PGresult* result, bool allow_binary) {
   auto shape = std::make_shared<ResultShape>();
   const int n = PQnfields(result);
   shape->names.reserve(static_cast<std::size_t>(n));
   shape->kinds.reserve(static_cast<std::size_t>(n));
+  shape->binary = allow_binary;
   for (int i = 0; i < n; ++i) {
     shape->names.emplace_back(PQfname(result, i));
     shape->kinds.push_back(column_kind(PQftype(result, i)));
+    if (!binary_decodable(shape->kinds.back())) shape->binary = false;
   }
   return shape;
 }
@@ -186,12 +206,13 @@ bool PgCursor::fetch(std::vector<Value>& row) {
   const std::size_t columns = shape_->kinds.size();
   row.resize(columns);
   const PGresult* r = result_.get();
+  const auto decode = shape_->binary ? &decode_binary : &decode_text;
   for (std::size_t c = 0; c < columns; ++c) {
     const int col = static_cast<int>(c);
     if (PQgetisnull(r, row_, col)) {
       row[c].emplace<Null>();
     } else {
-      decode_text(shape_->kinds[c], PQgetvalue(r, row_, col), PQgetlength(r, row_, col), row[c]);
+      decode(shape_->kinds[c], PQgetvalue(r, row_, col), PQgetlength(r, row_, col), row[c]);
     }
   }
   ++row_;
@@ -326,7 +347,8 @@ void PgConnection::fail_rendered(const PGresult* result, std::string_view sql,
 }
 
 void PgConnection::check_usable(std::string_view sql) const {
-  if (!is_broken()) return;
+  // Only what is already known: probing the socket here would cost a system call per statement.
+  if (!broken_ && PQstatus(conn_) != CONNECTION_BAD) return;
   DBAPIError::Details details;
   details.message = "the connection to the server was lost; it cannot be used any more";
   details.sql = std::string(sql);
@@ -348,13 +370,34 @@ PgConnection::PreparedStatement& PgConnection::statement_for(
   }
   flush_pending_deallocations();
   std::string name = "athanor_" + std::to_string(++statement_counter_);
-  ResultPtr result(
-      PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(oids.size()), oids.data()));
-  if (result == nullptr || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
-    fail(result.get(), sql, params_for_errors);
+  // Parse and Describe in one round trip: the description gives the result columns' types
+  // before the first execution, which picks the result format.
+  if (PQenterPipelineMode(conn_) == 0) fail(nullptr, sql, params_for_errors);
+  const bool sent = PQsendPrepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(oids.size()),
+                                  oids.data()) != 0 &&
+                    PQsendDescribePrepared(conn_, name.c_str()) != 0 && PQpipelineSync(conn_) != 0;
+  ResultPtr prepared;
+  ResultPtr described;
+  if (sent) {
+    read_pipeline_results(conn_, [&](ResultPtr r) {
+      if (prepared == nullptr) {
+        prepared = std::move(r);
+      } else if (described == nullptr) {
+        described = std::move(r);
+      }
+    });
   }
-  statements_.push_front(
-      PreparedStatement{sql, std::move(name), std::vector<Oid>(oids.begin(), oids.end()), nullptr});
+  PQexitPipelineMode(conn_);
+  if (prepared == nullptr || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+    fail(prepared.get(), sql, params_for_errors);
+  }
+  if (described == nullptr || PQresultStatus(described.get()) != PGRES_COMMAND_OK) {
+    fail(described.get(), sql, params_for_errors);
+  }
+  std::shared_ptr<const ResultShape> shape;
+  if (PQnfields(described.get()) > 0) shape = ResultShape::of(described.get(), true);
+  statements_.push_front(PreparedStatement{
+      sql, std::move(name), std::vector<Oid>(oids.begin(), oids.end()), std::move(shape)});
   statement_index_.emplace(statements_.front().sql, statements_.begin());
   if (statements_.size() > kStatementCacheSize) evict(std::prev(statements_.end()));
   return statements_.front();
@@ -439,7 +482,7 @@ std::unique_ptr<driver::Cursor> PgConnection::execute_buffered(PreparedStatement
     } else {
       result.reset(PQexecPrepared(conn_, statement->name.c_str(), encoder_.count(),
                                   encoder_.values(), encoder_.lengths(), encoder_.formats(),
-                                  /*resultFormat=*/0));
+                                  result_format(statement)));
     }
   } else if (params.empty()) {
     // The simple protocol, which also runs several ';'-separated statements; it cannot share a
@@ -466,8 +509,7 @@ std::unique_ptr<driver::Cursor> PgConnection::execute_buffered(PreparedStatement
       if (statement != nullptr && statement->shape != nullptr) {
         shape = statement->shape;
       } else {
-        shape = ResultShape::of(result.get());
-        if (statement != nullptr) statement->shape = shape;
+        shape = ResultShape::of(result.get(), false);
       }
       break;
     case PGRES_COMMAND_OK:
@@ -503,8 +545,9 @@ ResultPtr PgConnection::execute_after_begin(const PreparedStatement* statement,
   if (PQenterPipelineMode(conn_) == 0) fail(nullptr, "BEGIN", {});
   bool sent = PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
   if (sent && statement != nullptr) {
-    sent = PQsendQueryPrepared(conn_, statement->name.c_str(), encoder_.count(), encoder_.values(),
-                               encoder_.lengths(), encoder_.formats(), 0) != 0;
+    sent =
+        PQsendQueryPrepared(conn_, statement->name.c_str(), encoder_.count(), encoder_.values(),
+                            encoder_.lengths(), encoder_.formats(), result_format(statement)) != 0;
   } else if (sent) {
     sent = PQsendQueryParams(conn_, sql.c_str(), encoder_.count(), oid_scratch_.data(),
                              encoder_.values(), encoder_.lengths(), encoder_.formats(), 0) != 0;
@@ -514,20 +557,14 @@ ResultPtr PgConnection::execute_after_begin(const PreparedStatement* statement,
   // Results: BEGIN's, the statement's, then the sync point; a null ends each query's results.
   ResultPtr begin_result;
   ResultPtr result;
-  int consecutive_nulls = 0;
-  while (sent) {
-    ResultPtr r(PQgetResult(conn_));
-    if (r == nullptr) {
-      if (PQstatus(conn_) == CONNECTION_BAD || ++consecutive_nulls > 1) break;
-      continue;
-    }
-    consecutive_nulls = 0;
-    if (PQresultStatus(r.get()) == PGRES_PIPELINE_SYNC) break;
-    if (begin_result == nullptr) {
-      begin_result = std::move(r);
-    } else if (result == nullptr) {
-      result = std::move(r);
-    }
+  if (sent) {
+    read_pipeline_results(conn_, [&](ResultPtr r) {
+      if (begin_result == nullptr) {
+        begin_result = std::move(r);
+      } else if (result == nullptr) {
+        result = std::move(r);
+      }
+    });
   }
   PQexitPipelineMode(conn_);
   if (begin_result == nullptr) fail(nullptr, "BEGIN", {});
@@ -550,7 +587,7 @@ std::unique_ptr<driver::Cursor> PgConnection::execute_streaming(PreparedStatemen
   if (statement != nullptr) {
     encoder_.encode(params, statement->param_oids);
     sent = PQsendQueryPrepared(conn_, statement->name.c_str(), encoder_.count(), encoder_.values(),
-                               encoder_.lengths(), encoder_.formats(), 0);
+                               encoder_.lengths(), encoder_.formats(), result_format(statement));
   } else {
     oid_scratch_.resize(params.size());
     std::transform(params.begin(), params.end(), oid_scratch_.begin(), natural_oid);
@@ -568,8 +605,7 @@ std::unique_ptr<driver::Cursor> PgConnection::execute_streaming(PreparedStatemen
     if (statement != nullptr && statement->shape != nullptr) {
       shape = statement->shape;
     } else {
-      shape = ResultShape::of(first.get());
-      if (statement != nullptr) statement->shape = shape;
+      shape = ResultShape::of(first.get(), false);
     }
   }
   if (status == PGRES_SINGLE_TUPLE) {

@@ -1,8 +1,9 @@
 // Athanor Core, postgresql dialect: the driver (athanor::driver::Connection over libpq).
 //
 // PgConnection owns one PGconn. DML and queries run as named prepared statements, cached per
-// connection by SQL text (LRU); other statements (DDL, SET, ...) run unnamed. execute_many uses
-// libpq's pipeline mode. Results are buffered by default (one PGresult holding every row,
+// connection by SQL text (LRU) and described when prepared, so that their results can come in
+// binary format; other statements (DDL, SET, ...) run unnamed, with text results. execute_many
+// uses libpq's pipeline mode. Results are buffered by default (one PGresult holding every row,
 // converted row by row as fetched) or streamed in single-row mode.
 //
 // Connection states:
@@ -41,13 +42,17 @@ struct ResultDeleter {
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
-// The columns of a result: names and how to convert each. Shared by the cursors of one
-// prepared statement, whose row type never changes.
+// The columns of a result: names, how to convert each, and the result format. Shared by the
+// cursors of one prepared statement, whose row type never changes.
 struct ResultShape {
   std::vector<std::string> names;
   std::vector<ColumnKind> kinds;
+  bool binary = false;  // results are requested in binary format
 
-  static std::shared_ptr<const ResultShape> of(const PGresult* result);
+  // The shape of `result`'s columns (a result or a statement description). Binary format is
+  // chosen when `allow_binary` and every column has a binary decoder.
+  static std::shared_ptr<const ResultShape> of(const PGresult* result, bool allow_binary);
+  int result_format() const noexcept { return binary ? 1 : 0; }
 };
 
 class PgConnection;
@@ -122,13 +127,17 @@ class PgConnection final : public driver::Connection {
     std::string sql;
     std::string name;
     std::vector<Oid> param_oids;
-    std::shared_ptr<const ResultShape> shape;  // set by the first execution returning rows
+    std::shared_ptr<const ResultShape> shape;  // null for statements that return no rows
   };
   using StatementList = std::list<PreparedStatement>;
 
+  static int result_format(const PreparedStatement* statement) noexcept {
+    return statement->shape != nullptr ? statement->shape->result_format() : 0;
+  }
+
   explicit PgConnection(PGconn* conn) : conn_(conn) {}
 
-  // Prepared statement for `sql`, preparing it with `oids` on a cache miss.
+  // Prepared statement for `sql`, preparing and describing it with `oids` on a cache miss.
   PreparedStatement& statement_for(const std::string& sql, std::span<const Oid> oids,
                                    std::span<const Value> params_for_errors);
   void evict(StatementList::iterator it) noexcept;

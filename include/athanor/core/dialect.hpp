@@ -40,13 +40,19 @@ class Dialect {
   virtual void validate_url(const URL& url) const;
   // True when every checkout must share one connection (SQLite :memory:, where each new
   // connection would be a new, empty database); the pool then lends the same one to all.
-  virtual bool shares_one_connection(const URL& url) const { (void)url; return false; }
+  virtual bool shares_one_connection(const URL& url) const {
+    (void)url;
+    return false;
+  }
   // Called once with a fresh connection's server version, before the first statement.
   virtual void initialize(const std::string& server_version) { (void)server_version; }
 
   // ---- SQL compiler hooks ----
   // Placeholder for the `index`-th (1-based) bound parameter: "?" or "$1".
-  virtual std::string placeholder(std::size_t index) const { (void)index; return "?"; }
+  virtual std::string placeholder(std::size_t index) const {
+    (void)index;
+    return "?";
+  }
   virtual char identifier_quote() const { return '"'; }
   virtual bool is_reserved_word(std::string_view lower_case_word) const;
   // Quotes `name` when it is a reserved word, has upper-case letters, or is not a plain
@@ -105,8 +111,7 @@ class Dialect {
       const Table& table, const std::vector<const ForeignKeyConstraint*>& deferred) const;
   virtual std::vector<std::string> drop_table_ddl(const Table& table) const;
   virtual bool supports_alter_add_constraint() const { return true; }
-  virtual std::string add_foreign_key_ddl(const Table& table,
-                                          const ForeignKeyConstraint& fk) const;
+  virtual std::string add_foreign_key_ddl(const Table& table, const ForeignKeyConstraint& fk) const;
   virtual std::string drop_foreign_key_ddl(const Table& table,
                                            const ForeignKeyConstraint& fk) const;
   // The constraint name used for an unnamed foreign key (deterministic, so it can be dropped).

@@ -78,7 +78,7 @@ class Transaction {
   friend class Connection;
   Transaction(detail::ConnectionState* state, std::string savepoint, std::uint64_t generation);
   detail::ConnectionState* state_;  // owned by the Connection; stable across Connection moves
-  std::string savepoint_;  // empty: the root transaction
+  std::string savepoint_;           // empty: the root transaction
   std::uint64_t generation_;
   bool active_ = true;
 };
@@ -107,8 +107,8 @@ class Connection {
   // Raw SQL in the driver's paramstyle with positional parameters.
   Result exec_driver_sql(const std::string& sql, const std::vector<Value>& params = {});
 
-  void commit();    // commits the autobegun or explicit transaction, if any
-  void rollback();  // rolls it back, if any; also clears an invalidated state
+  void commit();               // commits the autobegun or explicit transaction, if any
+  void rollback();             // rolls it back, if any; also clears an invalidated state
   Transaction begin();         // InvalidRequestError if a transaction is already in progress
   Transaction begin_nested();  // SAVEPOINT; autobegins the outer transaction when needed
   bool in_transaction() const noexcept;

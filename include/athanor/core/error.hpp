@@ -2,8 +2,8 @@
 //
 // One hierarchy, shaped like SQLAlchemy's `exc` module. Every error the library raises derives from
 // athanor::Error. Errors coming from a database driver are translated at exactly one place per
-// backend (core/dialects/<db>/) into a DBAPIError subclass that keeps the SQL, a truncated rendering
-// of the parameters, the SQLSTATE (where the backend has one) and the native error code.
+// backend (core/dialects/<db>/) into a DBAPIError subclass that keeps the SQL, a truncated
+// rendering of the parameters, the SQLSTATE (where the backend has one) and the native error code.
 #pragma once
 
 #include <stdexcept>

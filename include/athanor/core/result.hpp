@@ -48,14 +48,14 @@ class Row {
       : metadata_(std::move(metadata)), values_(std::move(values)) {}
 
   std::size_t size() const noexcept { return values_.size(); }
-  const Value& operator[](std::size_t index) const;       // throws ArgumentError when out of range
-  const Value& operator[](std::string_view name) const;   // throws ArgumentError when unknown
+  const Value& operator[](std::size_t index) const;      // throws ArgumentError when out of range
+  const Value& operator[](std::string_view name) const;  // throws ArgumentError when unknown
   const std::vector<Value>& values() const noexcept { return values_; }
   const std::vector<std::string>& keys() const;
 
   template <class T>
-    requires FromValue<T>
-  T get(std::size_t index) const {
+  requires FromValue<T> T get(std::size_t index)
+  const {
     const Value& value = (*this)[index];
     try {
       return value_from<T>(value, {});
@@ -66,10 +66,8 @@ class Row {
     }
   }
   template <class T>
-    requires FromValue<T>
-  T get(std::string_view name) const {
-    return get<T>(index_of(name));
-  }
+  requires FromValue<T> T get(std::string_view name)
+  const { return get<T>(index_of(name)); }
 
   // The row as an aggregate, field i taking column i (Boost.PFR). The column count must match.
   template <class T>
@@ -78,9 +76,8 @@ class Row {
     check_field_count(kFields);
     T out{};
     std::size_t i = 0;
-    boost::pfr::for_each_field(out, [&](auto& field) {
-      field = get<std::remove_cvref_t<decltype(field)>>(i++);
-    });
+    boost::pfr::for_each_field(
+        out, [&](auto& field) { field = get<std::remove_cvref_t<decltype(field)>>(i++); });
     return out;
   }
 
@@ -154,8 +151,7 @@ class Result {
   // First column of the first row. With T = std::optional<U>: nullopt when there is no row;
   // otherwise NoResultFound when there is no row.
   template <class T>
-    requires FromValue<T>
-  T scalar() {
+  requires FromValue<T> T scalar() {
     std::optional<Row> row = first();
     if (!row) {
       if constexpr (is_optional_v<T>) {
@@ -168,8 +164,7 @@ class Result {
   }
   // First column of every row.
   template <class T>
-    requires FromValue<T>
-  std::vector<T> scalars() {
+  requires FromValue<T> std::vector<T> scalars() {
     std::vector<T> out;
     Row row;
     while (fetch_into(row)) out.push_back(row.template get<T>(0));

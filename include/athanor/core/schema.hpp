@@ -29,8 +29,8 @@ class Table;
 struct ForeignKeyOptions {
   std::string ondelete;  // "CASCADE", "SET NULL", "RESTRICT", ... empty: backend default
   std::string onupdate;
-  std::string name;       // constraint name; empty: backend-generated
-  bool use_alter = false; // emit as ALTER TABLE ... ADD CONSTRAINT after all CREATE TABLEs
+  std::string name;        // constraint name; empty: backend-generated
+  bool use_alter = false;  // emit as ALTER TABLE ... ADD CONSTRAINT after all CREATE TABLEs
 };
 
 // A reference from one column to "table.column".
@@ -113,9 +113,9 @@ struct CheckConstraint {
   std::string name;
 };
 struct ForeignKeyConstraint {
-  std::vector<std::string> columns;          // local columns
-  std::string referred_table;                // target table name
-  std::vector<std::string> referred_columns; // target columns, same order
+  std::vector<std::string> columns;           // local columns
+  std::string referred_table;                 // target table name
+  std::vector<std::string> referred_columns;  // target columns, same order
   ForeignKeyOptions options;
 };
 
@@ -195,9 +195,9 @@ class MetaData {
   // or a constraint names an unknown column.
   Table& table(std::string name, std::vector<Column> columns, TableOptions options = {});
 
-  const Table& get_table(std::string_view name) const;         // throws ArgumentError
+  const Table& get_table(std::string_view name) const;  // throws ArgumentError
   const Table* find_table(std::string_view name) const noexcept;
-  std::vector<const Table*> tables() const;                    // in definition order
+  std::vector<const Table*> tables() const;  // in definition order
   // Tables in foreign-key dependency order (referenced tables first); ties by definition order.
   // Foreign keys that take part in a cycle are marked use_alter in the DDL emitted by create_all.
   std::vector<const Table*> sorted_tables() const;

@@ -71,8 +71,8 @@ class ColumnElement {
   ColumnElement op(std::string_view sql_operator, const ColumnElement& other) const;
 
   template <class T>
-    requires ToValue<T>
-  ColumnElement in_(std::initializer_list<T> values) const {
+  requires ToValue<T> ColumnElement in_(std::initializer_list<T> values)
+  const {
     std::vector<Value> converted;
     for (const auto& v : values) converted.push_back(to_value(v));
     return in_(std::move(converted));
@@ -111,17 +111,17 @@ ColumnElement binary(const ColumnElement& a, std::string_view op, const ColumnEl
 ColumnElement negate(const ColumnElement& a);
 
 // Comparison and arithmetic against expressions and against values (the value is bound).
-#define ATHANOR_DETAIL_BINARY_OPERATOR(OP, SQL)                                   \
+#define ATHANOR_DETAIL_BINARY_OPERATOR(OP, SQL)                                      \
   inline ColumnElement operator OP(const ColumnElement& a, const ColumnElement& b) { \
-    return binary(a, SQL, b);                                                      \
-  }                                                                                \
-  template <ToValue T>                                                             \
-  ColumnElement operator OP(const ColumnElement& a, T&& b) {                       \
-    return binary(a, SQL, literal(to_value(std::forward<T>(b))));                  \
-  }                                                                                \
-  template <ToValue T>                                                             \
-  ColumnElement operator OP(T&& a, const ColumnElement& b) {                       \
-    return binary(literal(to_value(std::forward<T>(a))), SQL, b);                  \
+    return binary(a, SQL, b);                                                        \
+  }                                                                                  \
+  template <ToValue T>                                                               \
+  ColumnElement operator OP(const ColumnElement& a, T&& b) {                         \
+    return binary(a, SQL, literal(to_value(std::forward<T>(b))));                    \
+  }                                                                                  \
+  template <ToValue T>                                                               \
+  ColumnElement operator OP(T&& a, const ColumnElement& b) {                         \
+    return binary(literal(to_value(std::forward<T>(a))), SQL, b);                    \
   }
 ATHANOR_DETAIL_BINARY_OPERATOR(==, "=")
 ATHANOR_DETAIL_BINARY_OPERATOR(!=, "!=")
@@ -197,9 +197,7 @@ class Executable {
   explicit Executable(std::shared_ptr<const detail::StatementState> state)
       : state_(std::move(state)) {}
   const detail::StatementState& state() const noexcept { return *state_; }
-  const std::shared_ptr<const detail::StatementState>& state_ptr() const noexcept {
-    return state_;
-  }
+  const std::shared_ptr<const detail::StatementState>& state_ptr() const noexcept { return state_; }
 
  protected:
   std::shared_ptr<const detail::StatementState> state_;
@@ -210,7 +208,7 @@ class SelectItem {
  public:
   SelectItem(const ColumnElement& e) : expr_(e) {}  // NOLINT(google-explicit-constructor)
   SelectItem(const Column& c);                      // NOLINT(google-explicit-constructor)
-  SelectItem(const Table& t) : table_(&t) {}       // NOLINT(google-explicit-constructor)
+  SelectItem(const Table& t) : table_(&t) {}        // NOLINT(google-explicit-constructor)
   SelectItem(const Subquery& s) : from_(s) {}       // NOLINT(google-explicit-constructor)
   const std::optional<ColumnElement>& expr() const noexcept { return expr_; }
   const Table* table() const noexcept { return table_; }

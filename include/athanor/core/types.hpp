@@ -39,9 +39,8 @@ struct Enum {  // a fixed set of labels; native ENUM on MySQL, VARCHAR + CHECK e
   std::string name;  // type name where the backend names enum types; may be empty
 };
 
-using TypeEngine = std::variant<Integer, BigInteger, SmallInteger, Boolean, Float, Double,
-                                Numeric, String, Text, Date, DateTime, Time, LargeBinary, JSON, Uuid,
-                                Enum>;
+using TypeEngine = std::variant<Integer, BigInteger, SmallInteger, Boolean, Float, Double, Numeric,
+                                String, Text, Date, DateTime, Time, LargeBinary, JSON, Uuid, Enum>;
 
 // Generic name of a type, SQLAlchemy's repr style: "INTEGER", "VARCHAR(255)", "NUMERIC(10, 2)",
 // "DATETIME(timezone=True)". Used by to_json(metadata) and error messages.

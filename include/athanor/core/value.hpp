@@ -110,19 +110,17 @@ inline constexpr bool is_optional_v = is_optional<std::remove_cvref_t<T>>::value
 
 // Types a Value can be made from (and, with value_from, read back into).
 template <class T>
-concept ValueType =
-    std::is_same_v<T, bool> || std::is_integral_v<T> || std::is_floating_point_v<T> ||
-    std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> || std::is_same_v<T, Decimal> ||
-    std::is_same_v<T, std::chrono::sys_days> || std::is_same_v<T, std::chrono::year_month_day> ||
-    std::is_same_v<T, Timestamp> || std::is_same_v<T, LocalTimestamp> ||
-    std::is_same_v<T, TimeOfDay> || std::is_same_v<T, UuidValue> ||
-    std::is_same_v<T, nlohmann::json> || std::is_same_v<T, JsonDocument> ||
-    std::is_same_v<T, Value>;
+concept ValueType = std::is_same_v<T, bool> || std::is_integral_v<T> ||
+    std::is_floating_point_v<T> || std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> ||
+    std::is_same_v<T, Decimal> || std::is_same_v<T, std::chrono::sys_days> ||
+    std::is_same_v<T, std::chrono::year_month_day> || std::is_same_v<T, Timestamp> ||
+    std::is_same_v<T, LocalTimestamp> || std::is_same_v<T, TimeOfDay> ||
+    std::is_same_v<T, UuidValue> || std::is_same_v<T, nlohmann::json> ||
+    std::is_same_v<T, JsonDocument> || std::is_same_v<T, Value>;
 
 template <class T>
-concept ToValue = ValueType<std::remove_cvref_t<T>> ||
-                  std::is_convertible_v<T, std::string_view> ||
-                  (is_optional_v<T> && ValueType<typename std::remove_cvref_t<T>::value_type>) ||
+concept ToValue = ValueType<std::remove_cvref_t<T>> || std::is_convertible_v<T, std::string_view> ||
+                  (is_optional_v<T>&& ValueType<typename std::remove_cvref_t<T>::value_type>) ||
                   std::is_same_v<std::remove_cvref_t<T>, std::nullopt_t> ||
                   std::is_same_v<std::remove_cvref_t<T>, std::nullptr_t> ||
                   std::is_same_v<std::remove_cvref_t<T>, Null> ||
@@ -186,12 +184,11 @@ void read_value(const Value& value, JsonDocument& out, std::string_view context)
 }  // namespace detail
 
 template <class T>
-concept FromValue = ValueType<T> || (is_optional_v<T> && ValueType<typename T::value_type>) ||
+concept FromValue = ValueType<T> ||(is_optional_v<T>&& ValueType<typename T::value_type>) ||
                     std::is_same_v<T, std::chrono::system_clock::time_point>;
 
 template <class T>
-  requires FromValue<T>
-T value_from(const Value& value, std::string_view context = "value") {
+requires FromValue<T> T value_from(const Value& value, std::string_view context = "value") {
   if constexpr (std::is_same_v<T, Value>) {
     return value;
   } else if constexpr (is_optional_v<T>) {

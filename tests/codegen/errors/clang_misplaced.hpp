@@ -4,6 +4,4 @@
 
 #include "athanor/model.hpp"
 
-ATHANOR_TABLE("users") struct User {
-  ATHANOR_COLUMN(primary_key) std::int64_t id = 0;
-};
+ATHANOR_TABLE("users") struct User { ATHANOR_COLUMN(primary_key) std::int64_t id = 0; };

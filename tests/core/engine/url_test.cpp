@@ -19,7 +19,8 @@ TEST(UrlTest, PostgresqlFull) {
   EXPECT_EQ(u.database, "app");
   EXPECT_EQ(u.query.at("sslmode"), "disable");
   EXPECT_EQ(u.render(), "postgresql+libpq://scott:***@db.example.com:5433/app?sslmode=disable");
-  EXPECT_EQ(u.render(false), "postgresql+libpq://scott:tiger@db.example.com:5433/app?sslmode=disable");
+  EXPECT_EQ(u.render(false),
+            "postgresql+libpq://scott:tiger@db.example.com:5433/app?sslmode=disable");
 }
 
 TEST(UrlTest, PercentEscapesInUserPasswordAndDatabase) {

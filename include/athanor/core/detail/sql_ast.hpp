@@ -28,25 +28,25 @@ struct SelectState;
 using NodePtr = std::shared_ptr<const Node>;
 
 enum class NodeKind {
-  kColumn,         // column: a table column
-  kAliasColumn,    // alias.text: column `text` of subquery `alias`
-  kBind,           // bound parameter: `text` = key; `value` when has_value, else given at execution
-  kKeyword,        // text: NULL, TRUE, FALSE, raw SQL from literal_column()
-  kBinary,         // children[0] text children[1]
-  kUnary,          // text children[0] (prefix), e.g. NOT, -
-  kPostfix,        // children[0] text, e.g. IS NULL, IS NOT NULL
-  kBooleanList,    // children joined with text (AND / OR), parenthesized as needed
-  kFunction,       // text(children...); no children and star: text(*)
-  kLabel,          // children[0] AS text
-  kOrder,          // children[0] ASC|DESC (text)
-  kInList,         // children[0] [NOT] IN (children[1..]); negate
-  kInSelect,       // children[0] [NOT] IN (select); negate
-  kBetween,        // children[0] [NOT] BETWEEN children[1] AND children[2]
-  kLike,           // children[0] [NOT] [I]LIKE children[1]; negate, case_insensitive
-  kExists,         // [NOT] EXISTS (select)
-  kScalarSelect,   // (select)
-  kCast,           // CAST(children[0] AS text)
-  kDistinctFrom,   // children[0] IS [NOT] DISTINCT FROM children[1]
+  kColumn,        // column: a table column
+  kAliasColumn,   // alias.text: column `text` of subquery `alias`
+  kBind,          // bound parameter: `text` = key; `value` when has_value, else given at execution
+  kKeyword,       // text: NULL, TRUE, FALSE, raw SQL from literal_column()
+  kBinary,        // children[0] text children[1]
+  kUnary,         // text children[0] (prefix), e.g. NOT, -
+  kPostfix,       // children[0] text, e.g. IS NULL, IS NOT NULL
+  kBooleanList,   // children joined with text (AND / OR), parenthesized as needed
+  kFunction,      // text(children...); no children and star: text(*)
+  kLabel,         // children[0] AS text
+  kOrder,         // children[0] ASC|DESC (text)
+  kInList,        // children[0] [NOT] IN (children[1..]); negate
+  kInSelect,      // children[0] [NOT] IN (select); negate
+  kBetween,       // children[0] [NOT] BETWEEN children[1] AND children[2]
+  kLike,          // children[0] [NOT] [I]LIKE children[1]; negate, case_insensitive
+  kExists,        // [NOT] EXISTS (select)
+  kScalarSelect,  // (select)
+  kCast,          // CAST(children[0] AS text)
+  kDistinctFrom,  // children[0] IS [NOT] DISTINCT FROM children[1]
 };
 
 struct Node {
@@ -85,7 +85,8 @@ class CompileCache {
   CompileCache& operator=(const CompileCache&) { return *this; }
 
   std::shared_ptr<const Compiled> find(const Dialect* dialect, const std::string& key) const;
-  void store(const Dialect* dialect, std::string key, std::shared_ptr<const Compiled> compiled) const;
+  void store(const Dialect* dialect, std::string key,
+             std::shared_ptr<const Compiled> compiled) const;
 
  private:
   struct Entry {
@@ -108,9 +109,9 @@ struct StatementState {
 
 struct SelectState : StatementState {
   SelectState() : StatementState(StatementKind::kSelect) {}
-  std::vector<NodePtr> columns;      // expanded select list (tables expanded to their columns)
-  std::vector<FromPtr> froms;        // explicit FROM items (select_from / join); implicit ones are
-                                     // derived from the columns and WHERE by the compiler
+  std::vector<NodePtr> columns;  // expanded select list (tables expanded to their columns)
+  std::vector<FromPtr> froms;    // explicit FROM items (select_from / join); implicit ones are
+                                 // derived from the columns and WHERE by the compiler
   NodePtr where;
   NodePtr having;
   std::vector<NodePtr> group_by;
@@ -152,7 +153,7 @@ struct TextState : StatementState {
 
 // One placeholder of a compiled statement, in placeholder order.
 struct BindSlot {
-  std::string key;      // parameter name looked up in the execution parameters
+  std::string key;               // parameter name looked up in the execution parameters
   std::optional<Value> literal;  // value fixed in the statement (used unless overridden by key)
 };
 
@@ -162,8 +163,8 @@ struct Compiled {
   std::vector<BindSlot> binds;
   std::vector<std::string> column_names;  // result columns (select list or RETURNING)
   StatementKind kind = StatementKind::kText;
-  const Table* table = nullptr;           // insert/update/delete target
-  bool returns_rows = false;              // SELECT, or RETURNING present
+  const Table* table = nullptr;  // insert/update/delete target
+  bool returns_rows = false;     // SELECT, or RETURNING present
   // INSERT without native RETURNING whose autoincrement key is fetched with last-insert-id.
   bool emulated_returning = false;
   // For INSERT executemany: the column names in VALUES order (keys of the parameter rows).
