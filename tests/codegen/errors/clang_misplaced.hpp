@@ -4,4 +4,6 @@
 
 #include "athanor/model.hpp"
 
-ATHANOR_TABLE("users") struct User { ATHANOR_COLUMN(primary_key) std::int64_t id = 0; };
+ATHANOR_TABLE("users") struct User {
+  ATHANOR_COLUMN(primary_key) std::int64_t id = 0;
+};

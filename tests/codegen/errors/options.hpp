@@ -53,7 +53,7 @@ struct ATHANOR_TABLE("h") H {
   ATHANOR_COLUMN(= 5) int v = 0;
   ATHANOR_COLUMN(type = {Text}) std::string w;
   ATHANOR_COLUMN(default = 5) int x = 0;
-  ATHANOR_COLUMN(comment = "a", ) int y = 0;
+  ATHANOR_COLUMN(comment = "a",) int y = 0;
   ATHANOR_COLUMN(type = Numeric(10, 2) @) double z = 0;
 };
 
