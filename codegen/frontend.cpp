@@ -103,7 +103,6 @@ std::string qualified_name(CXCursor c, bool* anonymous = nullptr) {
 // The types Core stores, as canonical types, taken from aliases the umbrella file declares.
 struct Probes {
   std::vector<std::pair<CXType, TypeCategory>> types;
-  CXType string{};
 };
 
 const char* const kProbeSource = R"(
@@ -295,7 +294,6 @@ class Extractor {
           field.is_const = clang_isConstQualifiedType(type) != 0;
           field.type = classify(type);
           annotated = annotated || !field.annotations.empty();
-          info.member_names.push_back(field.name);
           info.fields.push_back(std::move(field));
           break;
         }
@@ -308,7 +306,6 @@ class Extractor {
         case CXCursor_Constructor:
         case CXCursor_Destructor:
         case CXCursor_ConversionFunction: {
-          info.member_names.push_back(spelling(m));
           std::string what = mk == CXCursor_VarDecl ? "a static data member" : "a member function";
           for (Annotation& a : annotations_of(m)) {
             result_.strays.push_back({std::move(a), what});

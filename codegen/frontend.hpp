@@ -98,9 +98,8 @@ struct StructInfo {
   std::string file;            // the header declaring it
   SourceLocation location;
   std::vector<Annotation> annotations;
-  std::vector<FieldInfo> fields;          // non-static data members, in declaration order
-  std::vector<std::string> member_names;  // every member name (functions, statics too)
-  bool is_nested = false;                 // declared inside another class or a function
+  std::vector<FieldInfo> fields;  // non-static data members, in declaration order
+  bool is_nested = false;         // declared inside another class or a function
   bool in_anonymous_namespace = false;
   bool has_bases = false;
   bool is_union = false;

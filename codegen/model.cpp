@@ -1393,10 +1393,11 @@ class Builder {
             same.push_back(fk);
         }
         error(r.location,
-              fmt::format("{} is ambiguous: {} all refer to '{}.{}'; choose with foreign_keys = "
+              fmt::format("{} is ambiguous: {} {} refer to '{}.{}'; choose with foreign_keys = "
                           "\"{}\"",
-                          what, fk_list(same), clash->column->foreign_key->table,
-                          clash->column->foreign_key->column, same.front().column->name));
+                          what, fk_list(same), same.size() == 2 ? "both" : "all",
+                          clash->column->foreign_key->table, clash->column->foreign_key->column,
+                          same.front().column->name));
         return;
       }
     }

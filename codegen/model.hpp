@@ -164,8 +164,7 @@ struct Schema {
   const EnumModel* find_enum(const std::string& qualified_name) const;
 };
 
-// Builds the schema from a parse. `sources` maps a header path to its contents (used to point at
-// individual options); headers not in it are read on demand.
+// Builds the schema from a parse, reading the model headers again to locate individual options.
 Schema build_schema(const ParseResult& parse, Diagnostics& diagnostics);
 
 }  // namespace athanor::gen

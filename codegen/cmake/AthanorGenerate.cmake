@@ -11,9 +11,10 @@
 # All headers are parsed in one libclang run with the target's include directories and compile
 # definitions (usage requirements of linked targets included). The step reruns when a header or
 # anything it includes changes (a depfile lists them) and rewrites an output only when its text
-# changes, so editing a model recompiles only what includes its mapping. <athanor/model.hpp> and
-# what it includes are kept precompiled in ${CMAKE_CURRENT_BINARY_DIR}/athanor_generated, which
-# makes reruns fast. The target must link athanor::core (the generated code calls it).
+# changes, so a rerun that produces the same code makes nothing recompile on its account.
+# <athanor/model.hpp> and what it includes are kept precompiled in
+# ${CMAKE_CURRENT_BINARY_DIR}/athanor_generated, which makes reruns fast. The target must link
+# athanor::core (the generated code calls it).
 #
 # Available from the source tree (add_subdirectory) and from an installed package
 # (find_package(Athanor)), where the generator is the imported athanor::athanor-gen.

@@ -184,7 +184,61 @@ TEST_F(PostgresqlValuesTest, SpecialValuesWithoutACppCounterpartArriveAsText) {
   EXPECT_TRUE(std::isnan(row.get<double>(3)));
   EXPECT_EQ(row.get<std::string>(4), "1 day");
   EXPECT_EQ(row.get<std::string>(5), "{1,2}");
-  EXPECT_EQ(row.get<std::string>(6), "0044-03-15 BC");
+  EXPECT_EQ(row.get<sys_days>(6), sys_days{std::chrono::year{-43} / 3 / 15});  // 44 BC
+}
+
+// Statements whose columns all have binary decoders get binary results; one column of another
+// type (here an interval) makes the statement use text. Both must give the same Values.
+TEST_F(PostgresqlTest, BinaryAndTextResultsAgree) {
+  const std::vector<std::string> expressions = {"0::numeric",
+                                                "0.00::numeric",
+                                                "-1.5::numeric",
+                                                "12345678901234567890.000123::numeric",
+                                                "0.0001::numeric",
+                                                "100::numeric",
+                                                "10000::numeric",
+                                                "-0.001::numeric",
+                                                "1e-20::numeric",
+                                                "123.4500::numeric(10, 4)",
+                                                "'NaN'::numeric",
+                                                "'Infinity'::numeric",
+                                                "-5::int2",
+                                                "2147483647::int4",
+                                                "(-9223372036854775807 - 1)::int8",
+                                                "4294967295::oid",
+                                                "1.5::float4",
+                                                "-0.1::float8",
+                                                "'-Infinity'::float8",
+                                                "true",
+                                                "'é ü'::text",
+                                                "'abc'::char(5)",
+                                                "'\\x00ff10'::bytea",
+                                                "''::bytea",
+                                                "'2024-02-29'::date",
+                                                "'1900-01-01'::date",
+                                                "'0001-01-01 BC'::date",
+                                                "'infinity'::date",
+                                                "'1969-12-31 23:59:59.999999'::timestamp",
+                                                "'-infinity'::timestamp",
+                                                "'2001-02-03 04:05:06.7+02'::timestamptz",
+                                                "'0100-06-01 12:00 BC'::timestamptz",
+                                                "'23:59:59.999999'::time",
+                                                "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid",
+                                                "'{\"a\": [1, 2.5, null]}'::json",
+                                                "'{\"b\": {\"c\": \"d\"}}'::jsonb",
+                                                "'x'::name",
+                                                "''::\"char\"",
+                                                "'d'::\"char\""};
+  auto conn = engine().connect();
+  for (const std::string& e : expressions) {
+    Row binary = conn.exec_driver_sql("SELECT " + e + ", (" + e + ")::text").one();
+    Row text = conn.exec_driver_sql("SELECT " + e + ", '1 day'::interval").one();
+    EXPECT_EQ(binary[0], text[0]) << e << ": binary " << render_value(binary[0]) << ", text "
+                                  << render_value(text[0]);
+    if (const auto* decimal = std::get_if<Decimal>(&binary[0])) {
+      EXPECT_EQ(decimal->text, binary.get<std::string>(1)) << e;
+    }
+  }
 }
 
 // ---- parameters -----------------------------------------------------------------------------
@@ -389,7 +443,6 @@ TEST_F(PostgresqlBulkTest, ExecuteManyInsertsEveryRow) {
   EXPECT_EQ(read_text("SELECT count(*)::text FROM items"), "5500");
   EXPECT_EQ(read_text("SELECT count(*)::text FROM items WHERE weight IS NULL"), "1834");
   EXPECT_EQ(read_text("SELECT weight::text FROM items WHERE id = 5"), "2");
-  EXPECT_TRUE(any_statement("INSERT INTO items (id, label, weight) VALUES ($1, $2, $3)"));
 }
 
 TEST_F(PostgresqlBulkTest, ExecuteManyFailureReportsTheRowAndLeavesTheConnectionUsable) {
@@ -399,7 +452,7 @@ TEST_F(PostgresqlBulkTest, ExecuteManyFailureReportsTheRowAndLeavesTheConnection
     FAIL() << "the duplicate label was accepted";
   } catch (const IntegrityError& e) {
     EXPECT_EQ(e.sqlstate(), "23505");
-    EXPECT_TRUE(contains(e.parameters(), "2501")) << e.parameters();
+    EXPECT_TRUE(contains(e.message(), "item 0")) << e.message();
   }
   conn.rollback();
   EXPECT_EQ(read_text("SELECT count(*)::text FROM items"), "0");
@@ -419,6 +472,45 @@ TEST_F(PostgresqlBulkTest, ExecuteManyOfUpdatesSumsTheRowcounts) {
   EXPECT_EQ(result.rowcount(), 50);
   conn.commit();
   EXPECT_EQ(read_text("SELECT count(*)::text FROM items WHERE weight = 1"), "50");
+}
+
+// The driver's pipelined execute_many, below the engine's choice of batching.
+TEST_F(PostgresqlBulkTest, DriverExecuteManyPipelinesEveryRow) {
+  auto conn = engine().connect();
+  driver::Connection& driver = conn.driver_connection();
+  conn.exec_driver_sql("SELECT 1");  // the transaction is open
+  const std::string sql = "INSERT INTO items (id, label, weight) VALUES ($1, $2, $3)";
+  std::vector<std::vector<Value>> rows;
+  for (int i = 0; i < 4321; ++i) {
+    // A null in the first row: the parameter type comes from a later row.
+    rows.push_back({Value{std::int64_t{i + 1}}, Value{"label " + std::to_string(i)},
+                    i == 0 ? Value{} : Value{i * 0.25}});
+  }
+  EXPECT_EQ(driver.execute_many(sql, rows), 4321);
+  EXPECT_EQ(driver.execute_many(sql, {}), 0);
+  conn.commit();
+  EXPECT_EQ(read_text("SELECT count(*)::text FROM items"), "4321");
+  EXPECT_EQ(read_text("SELECT weight::text FROM items WHERE id = 4321"), "1080");
+
+  // A failure in a later batch: the failing row's parameters, nothing kept after rollback.
+  std::vector<std::vector<Value>> more;
+  for (int i = 0; i < 3000; ++i) {
+    more.push_back({Value{std::int64_t{10'000 + i}},
+                    Value{i == 2500 ? std::string("label 7") : "more " + std::to_string(i)},
+                    Value{}});
+  }
+  conn.exec_driver_sql("SELECT 1");
+  try {
+    driver.execute_many(sql, more);
+    FAIL() << "the duplicate label was accepted";
+  } catch (const IntegrityError& e) {
+    EXPECT_EQ(e.sqlstate(), "23505");
+    EXPECT_EQ(e.sql(), sql);
+    EXPECT_EQ(e.parameters(), "[12500, 'label 7', NULL]") << e.parameters();
+  }
+  conn.rollback();
+  EXPECT_EQ(read_text("SELECT count(*)::text FROM items"), "4321");
+  EXPECT_EQ(conn.exec_driver_sql("SELECT count(*) FROM items").scalar<int>(), 4321);
 }
 
 // ---- errors ---------------------------------------------------------------------------------

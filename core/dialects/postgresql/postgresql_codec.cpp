@@ -105,6 +105,31 @@ const char* non_finite_text(double v) noexcept {
   return "-Infinity";
 }
 
+// PostgreSQL writes years before 1 AD as "0044-03-15 BC": year N BC is astronomical year 1 - N,
+// the proleptic Gregorian year that std::chrono and the binary format use.
+bool strip_bc(std::string_view& text) noexcept {
+  if (!text.ends_with(" BC")) return false;
+  text.remove_suffix(3);
+  return true;
+}
+
+std::chrono::sys_days before_christ(std::chrono::sys_days day) noexcept {
+  const std::chrono::year_month_day ymd{day};
+  return std::chrono::sys_days{std::chrono::year{1 - static_cast<int>(ymd.year())} / ymd.month() /
+                               ymd.day()};
+}
+
+template <class Clock>
+std::chrono::time_point<Clock, std::chrono::microseconds> before_christ(
+    std::chrono::time_point<Clock, std::chrono::microseconds> tp) noexcept {
+  const auto day = std::chrono::floor<std::chrono::days>(tp);
+  const auto time_of_day = tp - day;
+  const std::chrono::sys_days shifted =
+      before_christ(std::chrono::sys_days{day.time_since_epoch()});
+  return std::chrono::time_point<Clock, std::chrono::microseconds>{shifted.time_since_epoch() +
+                                                                   time_of_day};
+}
+
 }  // namespace
 
 Oid natural_oid(const Value& value) noexcept {
@@ -367,24 +392,33 @@ void decode_text(ColumnKind kind, const char* text, int length, Value& out) {
       if (decode_bytea(sv, bytes)) return;
       break;
     }
-    case ColumnKind::kDate:
-      if (auto v = parse_date(sv)) {
-        out = *v;
+    case ColumnKind::kDate: {
+      std::string_view date = sv;
+      const bool bc = strip_bc(date);
+      if (auto v = parse_date(date)) {
+        out = bc ? before_christ(*v) : *v;
         return;
       }
       break;
-    case ColumnKind::kTimestamp:
-      if (auto v = parse_local_timestamp(sv)) {
-        out = *v;
+    }
+    case ColumnKind::kTimestamp: {
+      std::string_view ts = sv;
+      const bool bc = strip_bc(ts);
+      if (auto v = parse_local_timestamp(ts)) {
+        out = bc ? before_christ(*v) : *v;
         return;
       }
       break;
-    case ColumnKind::kTimestamptz:
-      if (auto v = parse_timestamp(sv)) {
-        out = *v;
+    }
+    case ColumnKind::kTimestamptz: {
+      std::string_view ts = sv;
+      const bool bc = strip_bc(ts);
+      if (auto v = parse_timestamp(ts)) {
+        out = bc ? before_christ(*v) : *v;
         return;
       }
       break;
+    }
     case ColumnKind::kTime:
       if (auto v = parse_time(sv)) {
         out = *v;
@@ -514,6 +548,9 @@ void decode_binary(ColumnKind kind, const char* data, int length, Value& out) {
       break;
     }
     case ColumnKind::kText:
+      // "char" sends its one byte even when it is the empty value '\0' (text types cannot
+      // hold a NUL, so this is never a real character).
+      if (length == 1 && data[0] == '\0') length = 0;
       reuse<std::string>(out).assign(data, static_cast<std::size_t>(length));
       return;
     case ColumnKind::kJson:  // json's binary form is its text

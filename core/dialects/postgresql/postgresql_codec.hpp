@@ -101,8 +101,9 @@ ColumnKind column_kind(Oid type) noexcept;
 bool binary_decodable(ColumnKind kind) noexcept;
 
 // Converts the text form of one non-null column into `out`, reusing the string/byte buffer
-// `out` already holds when the kinds match. Special values without a C++ counterpart (a date of
-// 'infinity', a timestamp BC) are kept as their text.
+// `out` already holds when the kinds match. Years BC become proleptic Gregorian years (1 BC is
+// year 0); special values without a C++ counterpart (a date of 'infinity', a numeric NaN kept as
+// Decimal "NaN") are kept as their text.
 void decode_text(ColumnKind kind, const char* text, int length, Value& out);
 
 // Converts the binary form of one non-null column (a binary_decodable kind) into `out`.

@@ -210,8 +210,8 @@ class TypedColumn : public ColumnElement {
   using storage = Storage;
 
   // REQUIRES: `table` has a column `name` (ArgumentError otherwise).
-  TypedColumn(const Table& table, std::string_view name)
-      : ColumnElement(table.column(name)), column_(&table.column(name)) {}
+  TypedColumn(const Table& table, std::string_view name) : TypedColumn(table.column(name)) {}
+  explicit TypedColumn(const Column& column) : ColumnElement(column), column_(&column) {}
 
   const Column& column() const noexcept { return *column_; }
   const std::string& name() const noexcept { return column_->name(); }
