@@ -176,15 +176,32 @@ std::string URL::render(bool hide_password) const {
   out += "://";
   if (username) {
     out += percent_encode(*username);
-    if (password) out += ":" + (hide_password ? std::string("***") : percent_encode(*password));
-    out += "@";
+    if (password) {
+      out += ':';
+      out += hide_password ? std::string("***") : percent_encode(*password);
+    }
+    out += '@';
   }
-  if (host) out += host->find(':') != std::string::npos ? "[" + *host + "]" : *host;
-  if (port) out += ":" + std::to_string(*port);
-  if (database) out += "/" + percent_encode(*database, "/:");
+  if (host) {
+    const bool ipv6 = host->find(':') != std::string::npos;
+    if (ipv6) out += '[';
+    out += *host;
+    if (ipv6) out += ']';
+  }
+  if (port) {
+    out += ':';
+    out += std::to_string(*port);
+  }
+  if (database) {
+    out += '/';
+    out += percent_encode(*database, "/:");
+  }
   char sep = '?';
   for (const auto& [key, value] : query) {
-    out += sep + percent_encode(key) + "=" + percent_encode(value);
+    out += sep;
+    out += percent_encode(key);
+    out += '=';
+    out += percent_encode(value);
     sep = '&';
   }
   return out;

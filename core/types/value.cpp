@@ -413,7 +413,12 @@ std::string render_value(const Value& value, std::size_t max_length) {
     }
     return text;
   };
-  auto quoted = [&](const std::string& text) { return "'" + cut(text) + "'"; };
+  auto quoted = [&](const std::string& text) {
+    std::string out(1, '\'');
+    out += cut(text);
+    out += '\'';
+    return out;
+  };
   return std::visit(
       [&](const auto& v) -> std::string {
         using T = std::decay_t<decltype(v)>;

@@ -18,6 +18,8 @@
 //     rule reads as) reflect as "".
 //   - MariaDB reports defaults as SQL expressions ('text', 0, current_timestamp()) and "NULL"
 //     for no default; MySQL 8 reports string defaults unquoted, so they are quoted here.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -37,9 +39,13 @@ namespace athanor::detail {
 
 namespace {
 
-constexpr std::string_view kTableMatch =
-    " TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND "
-    "CAST(TABLE_NAME AS BINARY) = CAST(? AS BINARY)";
+// `select` restricted to the table given by table_params(), then `rest` (ORDER BY, ...).
+std::string for_table(std::string_view select, std::string_view rest = "") {
+  return fmt::format(
+      "{} WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND "
+      "CAST(TABLE_NAME AS BINARY) = CAST(? AS BINARY){}",
+      select, rest);
+}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -175,10 +181,10 @@ std::vector<ReflectedColumn> MySqlDialect::get_columns(Connection& conn,
                                                        const std::string& table) const {
   std::vector<Row> rows =
       conn.exec_driver_sql(
-              "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
-              "COLUMN_COMMENT, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE "
-              "FROM information_schema.COLUMNS WHERE" +
-                  std::string(kTableMatch) + " ORDER BY ORDINAL_POSITION",
+              for_table("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, "
+                        "EXTRA, COLUMN_COMMENT, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, "
+                        "NUMERIC_SCALE FROM information_schema.COLUMNS",
+                        " ORDER BY ORDINAL_POSITION"),
               table_params(table))
           .all();
   if (rows.empty()) return {};
@@ -243,9 +249,8 @@ ReflectedPrimaryKey MySqlDialect::get_pk_constraint(Connection& conn,
                                                     const std::string& table) const {
   ReflectedPrimaryKey key;
   key.columns =
-      conn.exec_driver_sql("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE" +
-                               std::string(kTableMatch) +
-                               " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
+      conn.exec_driver_sql(for_table("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE",
+                                     " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION"),
                            table_params(table))
           .scalars<std::string>();
   // MySQL names every primary key PRIMARY; that is no user-given name.
@@ -292,8 +297,8 @@ std::vector<ReflectedForeignKey> MySqlDialect::get_foreign_keys(Connection& conn
 std::vector<ReflectedIndex> MySqlDialect::get_indexes(Connection& conn,
                                                       const std::string& table) const {
   const std::string sql =
-      "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE" +
-      std::string(kTableMatch) + " AND NON_UNIQUE = 1 ORDER BY INDEX_NAME, SEQ_IN_INDEX";
+      for_table("SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS",
+                " AND NON_UNIQUE = 1 ORDER BY INDEX_NAME, SEQ_IN_INDEX");
   std::vector<Row> rows = conn.exec_driver_sql(sql, table_params(table)).all();
   std::vector<ReflectedIndex> indexes;
   bool skip = false;  // an index with an expression part cannot be represented
@@ -333,10 +338,9 @@ std::vector<ReflectedUniqueConstraint> MySqlDialect::get_unique_constraints(
     Connection& conn, const std::string& table) const {
   std::vector<Row> rows =
       conn.exec_driver_sql(
-              "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE" +
-                  std::string(kTableMatch) +
-                  " AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' "
-                  "ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+              for_table("SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS",
+                        " AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' "
+                        "ORDER BY INDEX_NAME, SEQ_IN_INDEX"),
               table_params(table))
           .all();
   std::vector<ReflectedUniqueConstraint> constraints;
@@ -353,10 +357,10 @@ std::vector<ReflectedUniqueConstraint> MySqlDialect::get_unique_constraints(
 }
 
 std::string MySqlDialect::get_table_comment(Connection& conn, const std::string& table) const {
-  auto comment = conn.exec_driver_sql("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE" +
-                                          std::string(kTableMatch),
-                                      table_params(table))
-                     .scalar<std::optional<std::string>>();
+  auto comment =
+      conn.exec_driver_sql(for_table("SELECT TABLE_COMMENT FROM information_schema.TABLES"),
+                           table_params(table))
+          .scalar<std::optional<std::string>>();
   return comment.value_or("");
 }
 
