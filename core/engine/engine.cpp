@@ -7,8 +7,10 @@
 #include "athanor/core/engine.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <utility>
 
@@ -61,9 +63,57 @@ void ConnectionState::ensure_usable() const {
   }
 }
 
+std::shared_ptr<const RowMetadata> ConnectionState::metadata_for(
+    const std::vector<std::string>& names) {
+  if (names.empty()) return RowMetadata::empty();
+  if (!last_metadata || last_metadata->names() != names) {
+    last_metadata = std::make_shared<const RowMetadata>(names);
+  }
+  return last_metadata;
+}
+
+std::shared_ptr<const RowMetadata> ConnectionState::primary_key_metadata(const Table& table) {
+  // Keyed by the Table's address, which is stable while its MetaData lives; the names are
+  // compared as well, as another Table may later live at the same address.
+  if (last_key_table == &table && last_key_metadata) {
+    const std::vector<std::string>& cached = last_key_metadata->names();
+    std::size_t i = 0;
+    bool same = true;
+    for (const Column& column : table.columns()) {
+      if (!column.primary_key()) continue;
+      same = same && i < cached.size() && cached[i] == column.name();
+      ++i;
+    }
+    if (same && i == cached.size()) return last_key_metadata;
+  }
+  std::vector<std::string> names;
+  for (const Column& column : table.columns()) {
+    if (column.primary_key()) names.push_back(column.name());
+  }
+  last_key_table = &table;
+  last_key_metadata = std::make_shared<const RowMetadata>(std::move(names));
+  return last_key_metadata;
+}
+
+const std::string& ConnectionState::wanted_isolation_level() const {
+  return execution_options.isolation_level ? *execution_options.isolation_level
+                                           : engine->options().isolation_level;
+}
+
+void ConnectionState::apply_isolation_level(const std::string& level) {
+  if (entry->isolation_level == level) return;
+  if (entry->in_transaction) {
+    throw InvalidRequestError(
+        "the isolation level cannot change while a transaction is in progress (it autobegins on "
+        "execute); commit() or rollback() first");
+  }
+  guard([&] { entry->conn->set_isolation_level(level); });
+  entry->isolation_level = level;
+}
+
 void ConnectionState::autobegin() {
   if (entry->in_transaction) return;
-  engine->log("BEGIN (implicit)");
+  engine->log(autocommit() ? "BEGIN (implicit; AUTOCOMMIT, nothing sent)" : "BEGIN (implicit)");
   guard([&] { entry->conn->begin(); });
   entry->in_transaction = true;
 }
@@ -71,7 +121,7 @@ void ConnectionState::autobegin() {
 void ConnectionState::commit() {
   ensure_usable();
   if (!entry->in_transaction) return;
-  engine->log("COMMIT");
+  engine->log(autocommit() ? "COMMIT (AUTOCOMMIT, nothing sent)" : "COMMIT");
   savepoints.clear();
   explicit_begin = false;
   ++tx_generation;
@@ -95,10 +145,11 @@ void ConnectionState::rollback() {
     engine_impl->pool().checkin(std::move(entry), /*discard=*/true);
     invalidated = false;
     entry = engine_impl->pool().checkout();
+    apply_isolation_level(wanted_isolation_level());
     return;
   }
   if (!entry->in_transaction) return;
-  engine->log("ROLLBACK");
+  engine->log(autocommit() ? "ROLLBACK (AUTOCOMMIT, nothing sent)" : "ROLLBACK");
   entry->in_transaction = false;
   guard([&] { entry->conn->rollback(); });
 }
@@ -138,6 +189,21 @@ bool needs_parameter_keys(const StatementState& s) {
     return static_cast<const UpdateState&>(s).values.empty();
   }
   return false;
+}
+
+// "read_committed" -> "READ COMMITTED"; ArgumentError unless the dialect has the level.
+std::string normalize_isolation_level(std::string_view level, const Dialect& dialect) {
+  std::string name(level);
+  for (char& c : name) {
+    c = c == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  if (name.empty()) return name;
+  std::vector<std::string> levels = dialect.isolation_levels();
+  if (std::find(levels.begin(), levels.end(), name) == levels.end()) {
+    throw ArgumentError(fmt::format("isolation_level '{}' is not supported by {}; use one of: {}",
+                                    level, dialect.name(), fmt::join(levels, ", ")));
+  }
+  return name;
 }
 
 std::vector<std::string> keys_of(const Params& params) {
@@ -253,7 +319,24 @@ driver::Connection& Connection::driver_connection() {
 }
 
 void Connection::set_execution_options(ExecutionOptions options) {
-  state_->execution_options = options;
+  ConnectionState& s = *state_;
+  s.ensure_usable();
+  if (options.isolation_level) {
+    options.isolation_level =
+        detail::normalize_isolation_level(*options.isolation_level, s.engine->dialect());
+  }
+  s.apply_isolation_level(options.isolation_level ? *options.isolation_level
+                                                  : s.engine->options().isolation_level);
+  s.execution_options = std::move(options);
+}
+
+const ExecutionOptions& Connection::execution_options() const noexcept {
+  return state_->execution_options;
+}
+
+const std::string& Connection::isolation_level() const {
+  state_->ensure_usable();
+  return state_->entry->isolation_level;
 }
 
 Result Connection::execute(const Executable& statement, const Params& params) {
@@ -261,45 +344,53 @@ Result Connection::execute(const Executable& statement, const Params& params) {
   s.ensure_usable();
   detail::EngineImpl& engine = *s.engine;
   const detail::StatementState& st = statement.state();
+  std::shared_ptr<const Compiled> compiled;
+  bool returning_key = false;  // RETURNING added here, for inserted_primary_key only
+  const bool keyed = detail::needs_parameter_keys(st);
   if (st.kind == StatementKind::kInsert && !engine.dialect().postfetch_lastrowid() &&
       engine.dialect().supports_returning()) {
-    // No last-insert-id on this backend: fetch the generated key with RETURNING instead.
+    // No last-insert-id on this backend: fetch a generated key with RETURNING instead, unless
+    // the key is given or the statement returns something already.
     const auto& ins = static_cast<const detail::InsertState&>(st);
     const Column* autoinc = ins.table ? ins.table->autoincrement_column() : nullptr;
-    bool given = std::any_of(params.begin(), params.end(),
-                             [&](const Param& p) { return autoinc && p.name == autoinc->name(); });
-    if (autoinc && ins.returning.empty() && ins.rows.size() <= 1 && !given &&
-        !(ins.rows.size() == 1 &&
-          std::any_of(ins.rows[0].begin(), ins.rows[0].end(),
-                      [&](const auto& kv) { return kv.first == autoinc->name(); }))) {
-      Result returned =
-          execute(Insert(std::static_pointer_cast<const detail::InsertState>(statement.state_ptr()))
-                      .returning({autoinc->expr()}),
-                  params);
-      std::optional<Row> key = returned.first();
-      Result result(std::make_shared<RowMetadata>(std::vector<std::string>{}), {},
-                    returned.rowcount());
-      if (key) result.set_inserted_primary_key(*key);
-      return result;
+    auto names_key = [&](std::string_view name) { return autoinc && name == autoinc->name(); };
+    if (autoinc && ins.returning.empty() && ins.rows.size() <= 1 &&
+        std::none_of(params.begin(), params.end(),
+                     [&](const Param& p) { return names_key(p.name); }) &&
+        (ins.rows.empty() || std::none_of(ins.rows[0].begin(), ins.rows[0].end(),
+                                          [&](const auto& kv) { return names_key(kv.first); }))) {
+      compiled = detail::compile_returning_key(
+          ins, engine.dialect(), *autoinc,
+          keyed ? detail::keys_of(params) : std::vector<std::string>{});
+      returning_key = true;
     }
   }
-  std::shared_ptr<const Compiled> compiled =
-      detail::needs_parameter_keys(st)
-          ? detail::compile(st, engine.dialect(), detail::keys_of(params))
-          : detail::compile(st, engine.dialect());
+  if (!compiled) {
+    compiled = keyed ? detail::compile(st, engine.dialect(), detail::keys_of(params))
+                     : detail::compile(st, engine.dialect());
+  }
   detail::bind_parameters(*compiled, params, s.bind_buffer);
   s.autobegin();
   if (engine.echo()) {
     engine.log(compiled->sql);
     if (!s.bind_buffer.empty()) engine.log("[parameters: " + render_values(s.bind_buffer) + "]");
   }
-  driver::ExecuteOptions options{.stream_results = s.execution_options.stream_results};
+  driver::ExecuteOptions options{.stream_results =
+                                     s.execution_options.stream_results && !returning_key};
   std::unique_ptr<driver::Cursor> cursor =
       s.guard([&] { return s.entry->conn->execute(compiled->sql, s.bind_buffer, options); });
 
   std::optional<std::int64_t> lastrowid;
   if (compiled->kind == StatementKind::kInsert) lastrowid = cursor->lastrowid();
   std::int64_t rowcount = cursor->rowcount();
+  std::optional<Value> generated_key;  // the autoincrement value the INSERT produced
+  if (returning_key) {
+    std::vector<Value>& row = s.bind_buffer_returned;
+    if (s.guard([&] { return cursor->fetch(row); })) generated_key = std::move(row.front());
+    cursor->close();
+  } else if (lastrowid) {
+    generated_key = Value{*lastrowid};
+  }
 
   if (compiled->emulated_returning) {
     // The backend has no RETURNING: the one requested column is the autoincrement key.
@@ -312,29 +403,35 @@ Result Connection::execute(const Executable& statement, const Params& params) {
     result.set_inserted_primary_key(rows.front());
     return result;
   }
-  if (!compiled->returns_rows) cursor->close();
-  Result result(std::move(cursor), rowcount);
+  const bool returns_rows = compiled->returns_rows && !returning_key;
+  if (!returns_rows) {
+    cursor->close();
+  }
+  Result result(std::move(cursor),
+                returns_rows ? s.metadata_for(compiled->column_names) : RowMetadata::empty(),
+                rowcount);
   result.set_lastrowid(lastrowid);
-  if (compiled->kind == StatementKind::kInsert && compiled->table && !compiled->returns_rows) {
-    // inserted_primary_key: the given key values, the generated one from last-insert-id.
-    std::vector<std::string> names;
+  if (compiled->kind == StatementKind::kInsert && compiled->table && !returns_rows) {
+    // inserted_primary_key: the given key values, the generated one from last-insert-id or
+    // RETURNING.
     std::vector<Value> values;
     bool complete = true;
-    for (const Column* pk : compiled->table->primary_key()) {
-      names.push_back(pk->name());
+    for (const Column& pk : compiled->table->columns()) {
+      if (!pk.primary_key()) continue;
       auto it = std::find_if(compiled->binds.begin(), compiled->binds.end(),
-                             [&](const detail::BindSlot& b) { return b.key == pk->name(); });
+                             [&](const detail::BindSlot& b) { return b.key == pk.name(); });
       if (it != compiled->binds.end()) {
         values.push_back(s.bind_buffer[static_cast<std::size_t>(it - compiled->binds.begin())]);
-      } else if (pk->autoincrement() && lastrowid) {
-        values.emplace_back(*lastrowid);
+      } else if (pk.autoincrement() && generated_key) {
+        values.push_back(*generated_key);
       } else {
         complete = false;
+        break;
       }
     }
-    if (complete && !names.empty()) {
+    if (complete && !values.empty()) {
       result.set_inserted_primary_key(
-          Row(std::make_shared<RowMetadata>(std::move(names)), std::move(values)));
+          Row(s.primary_key_metadata(*compiled->table), std::move(values)));
     }
   }
   return result;
@@ -409,7 +506,7 @@ Result Connection::execute(const Executable& statement, const std::vector<Params
       cursor->close();
     }
     if (metadata) return Result(metadata, std::move(returned), total);
-    return Result(std::make_shared<RowMetadata>(std::vector<std::string>{}), {}, total);
+    return Result(RowMetadata::empty(), {}, total);
   }
 
   if (compiled->returns_rows) {
@@ -429,7 +526,7 @@ Result Connection::execute(const Executable& statement, const std::vector<Params
                            render_values(rows.front())));
   }
   std::int64_t total = s.guard([&] { return s.entry->conn->execute_many(compiled->sql, rows); });
-  return Result(std::make_shared<RowMetadata>(std::vector<std::string>{}), {}, total);
+  return Result(RowMetadata::empty(), {}, total);
 }
 
 Result Connection::exec_driver_sql(const std::string& sql, const std::vector<Value>& params) {
@@ -445,7 +542,8 @@ Result Connection::exec_driver_sql(const std::string& sql, const std::vector<Val
   std::int64_t rowcount = cursor->rowcount();
   auto lastrowid = cursor->lastrowid();
   if (cursor->column_names().empty()) cursor->close();
-  Result result(std::move(cursor), rowcount);
+  std::shared_ptr<const RowMetadata> metadata = s.metadata_for(cursor->column_names());
+  Result result(std::move(cursor), std::move(metadata), rowcount);
   result.set_lastrowid(lastrowid);
   return result;
 }
@@ -469,6 +567,11 @@ Transaction Connection::begin() {
 Transaction Connection::begin_nested() {
   ConnectionState& s = *state_;
   s.ensure_usable();
+  if (s.autocommit()) {
+    throw InvalidRequestError(
+        "begin_nested() needs a transaction, and this Connection's isolation level is "
+        "AUTOCOMMIT");
+  }
   s.autobegin();
   std::string name = "sa_savepoint_" + std::to_string(++s.savepoint_counter);
   s.engine->log("SAVEPOINT " + name);
@@ -503,6 +606,12 @@ Connection Engine::connect() const {
   auto state = std::make_unique<detail::ConnectionState>();
   state->engine = impl_;
   state->entry = impl_->pool().checkout();
+  try {
+    state->apply_isolation_level(impl_->options().isolation_level);
+  } catch (...) {
+    state->close();
+    throw;
+  }
   return Connection(std::move(state));
 }
 
@@ -517,6 +626,7 @@ Engine create_engine(std::string_view url_text, EngineOptions options) {
   std::shared_ptr<Dialect> dialect = make_dialect(url.drivername);
   dialect->validate_url(url);
   if (options.pool_timeout.count() < 0) throw ArgumentError("pool_timeout must not be negative");
+  options.isolation_level = detail::normalize_isolation_level(options.isolation_level, *dialect);
   return Engine(
       std::make_shared<detail::EngineImpl>(std::move(url), std::move(dialect), std::move(options)));
 }

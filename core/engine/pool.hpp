@@ -33,6 +33,7 @@ struct PoolEntry {
   std::chrono::steady_clock::time_point created;
   std::uint64_t generation = 0;
   bool in_transaction = false;  // shared by every Connection using this entry
+  std::string isolation_level;  // as set on the driver connection; empty: the server's default
   int users = 0;                // static pool: Connections currently holding it
 };
 
@@ -101,9 +102,23 @@ struct ConnectionState {
   std::vector<std::string> savepoints;
   std::uint64_t savepoint_counter = 0;
   ExecutionOptions execution_options;
-  std::vector<Value> bind_buffer;  // reused across executions
+  std::vector<Value> bind_buffer;           // reused across executions
+  std::vector<Value> bind_buffer_returned;  // the row of an implicit RETURNING
+  // The last result columns and primary-key names, so that a statement executed over and over
+  // shares one RowMetadata instead of allocating one per execution.
+  std::shared_ptr<const RowMetadata> last_metadata;
+  std::shared_ptr<const RowMetadata> last_key_metadata;
+  const Table* last_key_table = nullptr;
+
+  std::shared_ptr<const RowMetadata> metadata_for(const std::vector<std::string>& names);
+  std::shared_ptr<const RowMetadata> primary_key_metadata(const Table& table);
 
   void ensure_usable() const;
+  // The level this Connection asks for: its execution option, else the engine's.
+  const std::string& wanted_isolation_level() const;
+  // Sets `level` on the driver connection unless it is there already.
+  void apply_isolation_level(const std::string& level);
+  bool autocommit() const noexcept { return entry->isolation_level == "AUTOCOMMIT"; }
   void autobegin();
   void commit();
   void rollback();

@@ -106,13 +106,24 @@ nlohmann::json Row::to_json() const {
 
 // ---- Result -------------------------------------------------------------------------------------
 
-Result::Result() : metadata_(std::make_shared<RowMetadata>(std::vector<std::string>{})) {}
+const std::shared_ptr<const RowMetadata>& RowMetadata::empty() {
+  static const std::shared_ptr<const RowMetadata> kEmpty =
+      std::make_shared<const RowMetadata>(std::vector<std::string>{});
+  return kEmpty;
+}
+
+Result::Result() : metadata_(RowMetadata::empty()) {}
 
 Result::Result(std::unique_ptr<driver::Cursor> cursor, std::int64_t rowcount)
     : cursor_(std::move(cursor)), rowcount_(rowcount) {
-  metadata_ =
-      std::make_shared<RowMetadata>(cursor_ ? cursor_->column_names() : std::vector<std::string>{});
+  metadata_ = cursor_ && !cursor_->column_names().empty()
+                  ? std::make_shared<RowMetadata>(cursor_->column_names())
+                  : RowMetadata::empty();
 }
+
+Result::Result(std::unique_ptr<driver::Cursor> cursor, std::shared_ptr<const RowMetadata> metadata,
+               std::int64_t rowcount)
+    : cursor_(std::move(cursor)), metadata_(std::move(metadata)), rowcount_(rowcount) {}
 
 Result::Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
                std::int64_t rowcount)

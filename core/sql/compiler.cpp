@@ -1071,6 +1071,24 @@ std::shared_ptr<const Compiled> compile(const StatementState& statement, const D
   return remember(statement, dialect, key, compiled);
 }
 
+std::shared_ptr<const Compiled> compile_returning_key(
+    const InsertState& statement, const Dialect& dialect, const Column& key,
+    const std::vector<std::string>& parameter_keys) {
+  // '\x1d' cannot start a parameter-key set either: a slot apart from compile()'s.
+  thread_local std::string cache_key;
+  cache_key.assign(1, '\x1d');
+  if (statement.rows.empty()) append_key_set(parameter_keys, cache_key);
+  if (std::shared_ptr<const Compiled> cached = statement.cache.find(&dialect, cache_key)) {
+    return cached;
+  }
+  InsertState with_returning = statement;
+  with_returning.returning = {key.expr().node_ptr()};
+  auto compiled = std::make_shared<Compiled>();
+  SqlCompiler compiler(dialect, *compiled);
+  compiler.compile_insert(with_returning, parameter_keys);
+  return remember(statement, dialect, cache_key, compiled);
+}
+
 std::shared_ptr<const Compiled> compile_insert_many(const InsertState& statement,
                                                     const Dialect& dialect,
                                                     const std::vector<std::string>& columns,

@@ -109,6 +109,100 @@ TEST_F(EngineTest, NestedTransactionRollsBackToSavepoint) {
   }));
 }
 
+// The isolation level the server reports for the session, in the backend's spelling.
+std::string server_isolation(Connection& conn) {
+  if (backend() == "postgresql") {
+    return conn.exec_driver_sql("SHOW transaction_isolation").scalar<std::string>();
+  }
+  if (backend() == "sqlite") {
+    return conn.exec_driver_sql("PRAGMA read_uncommitted").scalar<std::int64_t>() == 1
+               ? "read uncommitted"
+               : "serializable";
+  }
+  return conn.exec_driver_sql("SELECT @@tx_isolation").scalar<std::string>();
+}
+
+TEST_F(EngineTest, AutocommitCommitsEachStatementAndSendsNoTransactionControl) {
+  std::vector<std::string> log;
+  Engine engine =
+      make_engine({.echo = true,
+                   .echo_callback = [&](std::string_view line) { log.emplace_back(line); },
+                   .pool_size = 1,
+                   .isolation_level = "autocommit"});
+  {
+    auto conn = engine.connect();
+    EXPECT_EQ(conn.isolation_level(), "AUTOCOMMIT");
+    conn.execute(insert(*notes_).values({{"body", "kept without commit"}}));
+    EXPECT_EQ(count_rows(), 1);  // seen from another connection at once
+    conn.rollback();             // nothing to roll back
+    EXPECT_EQ(count_rows(), 1);
+    EXPECT_THROW(conn.begin_nested(), InvalidRequestError);
+    {
+      auto tx = conn.begin();  // allowed, but the database commits each statement anyway
+      conn.execute(insert(*notes_).values({{"body", "kept too"}}));
+    }
+    EXPECT_EQ(count_rows(), 2);
+    conn.commit();
+  }
+  EXPECT_NE(std::find(log.begin(), log.end(), "BEGIN (implicit; AUTOCOMMIT, nothing sent)"),
+            log.end());
+  EXPECT_EQ(std::find(log.begin(), log.end(), "BEGIN (implicit)"), log.end());
+  EXPECT_EQ(std::find(log.begin(), log.end(), "ROLLBACK"), log.end());
+}
+
+TEST_F(EngineTest, ConnectionIsolationLevelIsSetAndResetOnReturnToThePool) {
+  Engine engine = make_engine({.pool_size = 1});
+  const std::string level = backend() == "sqlite" ? "READ UNCOMMITTED" : "SERIALIZABLE";
+  std::string default_level;
+  {
+    auto conn = engine.connect();
+    EXPECT_EQ(conn.isolation_level(), "");
+    default_level = server_isolation(conn);
+    conn.rollback();
+    conn.set_execution_options({.isolation_level = level});
+    EXPECT_EQ(conn.isolation_level(), level);
+    std::string reported = server_isolation(conn);
+    std::transform(reported.begin(), reported.end(), reported.begin(),
+                   [](char c) { return c == '-' ? ' ' : static_cast<char>(std::toupper(c)); });
+    EXPECT_EQ(reported, level);
+    // Not inside a transaction: the one in progress keeps its level.
+    EXPECT_THROW(conn.set_execution_options({.isolation_level = "AUTOCOMMIT"}),
+                 InvalidRequestError);
+    EXPECT_TRUE(conn.in_transaction());
+    conn.commit();
+    conn.set_execution_options({.isolation_level = "AUTOCOMMIT"});
+    conn.execute(insert(*notes_).values({{"body", "autocommitted"}}));
+    conn.commit();
+  }
+  {
+    // The same pooled connection, back at the engine's level: transactional again.
+    auto conn = engine.connect();
+    EXPECT_EQ(conn.isolation_level(), "");
+    EXPECT_EQ(server_isolation(conn), default_level);
+    conn.execute(insert(*notes_).values({{"body", "rolled back"}}));
+    conn.rollback();
+    EXPECT_EQ(count_rows(), 1);
+  }
+}
+
+TEST_F(EngineTest, UnknownIsolationLevelIsAnArgumentErrorListingTheLevels) {
+  try {
+    make_engine({.isolation_level = "SNAPSHOT"});
+    FAIL() << "SNAPSHOT was accepted";
+  } catch (const ArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("isolation_level 'SNAPSHOT' is not supported by"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("AUTOCOMMIT"), std::string::npos) << e.what();
+  }
+  auto conn = engine().connect();
+  if (backend() == "sqlite") {
+    EXPECT_THROW(conn.set_execution_options({.isolation_level = "READ COMMITTED"}), ArgumentError);
+  }
+  EXPECT_THROW(conn.set_execution_options({.isolation_level = "dirty"}), ArgumentError);
+  EXPECT_EQ(conn.isolation_level(), "");
+}
+
 TEST_F(EngineTest, BeginTwiceIsAnError) {
   auto conn = engine().connect();
   auto tx = conn.begin();
@@ -287,6 +381,32 @@ TEST_F(EngineTest, InsertedPrimaryKeyAndReturning) {
   EXPECT_EQ(conn.execute(select(notes_->c("body")).where(notes_->c("id") == ids[2]))
                 .scalar<std::string>(),
             "r");
+}
+
+// One INSERT object executed again and again: each execution reports its own key, the result
+// has no rows of its own (the key comes from last-insert-id or an added RETURNING), and a key
+// given by the caller is reported as given.
+TEST_F(EngineTest, ReusedInsertReportsEachGeneratedKeyWithoutReturningRows) {
+  auto conn = engine().connect();
+  const Insert stmt = insert(*notes_);
+  std::vector<std::int64_t> ids;
+  for (const char* body : {"a", "b", "c"}) {
+    Result r = conn.execute(stmt, {{"body", body}});
+    EXPECT_FALSE(r.returns_rows());
+    EXPECT_EQ(r.rowcount(), 1);
+    ASSERT_TRUE(r.inserted_primary_key());
+    EXPECT_EQ(r.inserted_primary_key()->keys(), std::vector<std::string>{"id"});
+    ids.push_back(r.inserted_primary_key()->get<std::int64_t>(0));
+  }
+  EXPECT_LT(ids[0], ids[1]);
+  EXPECT_LT(ids[1], ids[2]);
+  Result given = conn.execute(stmt, {{"id", 500}, {"body", "d"}});
+  ASSERT_TRUE(given.inserted_primary_key());
+  EXPECT_EQ(given.inserted_primary_key()->get<std::int64_t>(0), 500);
+  conn.commit();
+  EXPECT_EQ(conn.execute(select(notes_->c("body")).where(notes_->c("id") == ids[1]))
+                .scalar<std::string>(),
+            "b");
 }
 
 TEST_F(EngineTest, ExecutemanyUpdateAndDeleteReportRowcount) {

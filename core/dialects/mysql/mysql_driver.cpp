@@ -669,6 +669,7 @@ class MySqlConnection final : public driver::Connection {
   void savepoint(const std::string& name) override;
   void release_savepoint(const std::string& name) override;
   void rollback_to_savepoint(const std::string& name) override;
+  void set_isolation_level(std::string_view level) override;
 
   bool ping() noexcept override;
   bool is_broken() const noexcept override;
@@ -701,6 +702,8 @@ class MySqlConnection final : public driver::Connection {
   bool bulk_supported_ = false;
   mutable bool broken_ = false;  // also set by is_broken() when it finds the socket closed
   bool dirty_ = false;
+  bool autocommit_ = false;  // the session runs with autocommit = 1
+  std::string isolation_;    // the session's isolation level; empty: the server's default
   CursorBase* active_ = nullptr;
   StatementCache statements_;
   ParamBinder binder_;
@@ -1311,7 +1314,7 @@ void MySqlConnection::begin() {
 
 void MySqlConnection::commit() {
   prepare_for_command("COMMIT");
-  if (!dirty_) return;
+  if (!dirty_ || autocommit_) return;
   if (mysql_commit(mysql_) != 0) fail(connection_error(mysql_), "COMMIT", {});
   dirty_ = false;
 }
@@ -1319,9 +1322,38 @@ void MySqlConnection::commit() {
 void MySqlConnection::rollback() {
   if (active_ != nullptr) active_->close();
   // A lost connection has no transaction left to roll back: the server discarded it.
-  if (broken_ || !dirty_) return;
+  if (broken_ || !dirty_ || autocommit_) return;
   if (mysql_rollback(mysql_) != 0) fail(connection_error(mysql_), "ROLLBACK", {});
   dirty_ = false;
+}
+
+void MySqlConnection::set_isolation_level(std::string_view level) {
+  const bool autocommit = level == "AUTOCOMMIT";
+  if (!autocommit && level != isolation_) {
+    if (level.empty()) {
+      // The session variable is tx_isolation on MariaDB before 11.1, transaction_isolation
+      // elsewhere.
+      const bool mariadb = server_version_.find("MariaDB") != std::string::npos;
+      const char* variable = mariadb && mysql_get_server_version(mysql_) < 110100
+                                 ? "tx_isolation"
+                                 : "transaction_isolation";
+      std::string sql = "SET SESSION ";
+      sql += variable;
+      sql += " = @@GLOBAL.";
+      sql += variable;
+      run_command(sql);
+    } else {
+      std::string sql = "SET SESSION TRANSACTION ISOLATION LEVEL ";
+      sql += level;
+      run_command(sql);
+    }
+    isolation_ = level;
+  }
+  if (autocommit != autocommit_) {
+    run_command(autocommit ? "SET autocommit = 1" : "SET autocommit = 0");
+    autocommit_ = autocommit;
+    dirty_ = false;
+  }
 }
 
 void MySqlConnection::savepoint(const std::string& name) {

@@ -741,6 +741,7 @@ void PgConnection::run_command(const char* sql) {
 }
 
 void PgConnection::begin() {
+  if (autocommit_) return;
   check_usable("BEGIN");
   if (begin_pending_ || PQtransactionStatus(conn_) != PQTRANS_IDLE) {
     run_command("BEGIN");  // let the server answer as it does for a nested BEGIN
@@ -751,6 +752,7 @@ void PgConnection::begin() {
 }
 
 void PgConnection::commit() {
+  if (autocommit_) return;
   if (begin_pending_) {  // nothing ran: there is nothing to commit
     begin_pending_ = false;
     return;
@@ -776,6 +778,7 @@ void PgConnection::commit() {
 }
 
 void PgConnection::rollback() {
+  if (autocommit_) return;
   if (begin_pending_) {
     begin_pending_ = false;
     return;
@@ -795,6 +798,19 @@ void PgConnection::release_savepoint(const std::string& name) {
 
 void PgConnection::rollback_to_savepoint(const std::string& name) {
   run_command(("ROLLBACK TO SAVEPOINT " + quote_savepoint(name)).c_str());
+}
+
+void PgConnection::set_isolation_level(std::string_view level) {
+  autocommit_ = level == "AUTOCOMMIT";
+  if (autocommit_ || level == isolation_) return;
+  if (level.empty()) {
+    run_command("RESET default_transaction_isolation");
+  } else {
+    std::string sql = "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL ";
+    sql += level;
+    run_command(sql.c_str());
+  }
+  isolation_ = level;
 }
 
 }  // namespace athanor::detail::pg

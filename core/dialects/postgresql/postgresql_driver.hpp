@@ -115,6 +115,7 @@ class PgConnection final : public driver::Connection {
   void savepoint(const std::string& name) override;
   void release_savepoint(const std::string& name) override;
   void rollback_to_savepoint(const std::string& name) override;
+  void set_isolation_level(std::string_view level) override;
 
   bool ping() noexcept override;
   bool is_broken() const noexcept override;
@@ -175,6 +176,8 @@ class PgConnection final : public driver::Connection {
   // begin() was called but BEGIN not sent yet: it goes out with the next statement, and a
   // transaction that runs nothing costs no round trip at all.
   bool begin_pending_ = false;
+  bool autocommit_ = false;  // no BEGIN is ever sent: the server commits each statement
+  std::string isolation_;    // the session's default_transaction_isolation; empty: the server's
   PgCursor* active_stream_ = nullptr;
   ParamEncoder encoder_;
   StatementList statements_;  // most recently used first

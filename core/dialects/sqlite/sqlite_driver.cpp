@@ -508,9 +508,25 @@ class SqliteConnection final : public driver::Connection {
     return statement->kind != StatementKind::kOther ? total : -1;
   }
 
-  void begin() override { run("BEGIN"); }
-  void commit() override { run("COMMIT"); }
-  void rollback() override { run("ROLLBACK"); }
+  void begin() override {
+    if (!autocommit_) run("BEGIN");
+  }
+  void commit() override {
+    if (!autocommit_) run("COMMIT");
+  }
+  void rollback() override {
+    if (!autocommit_) run("ROLLBACK");
+  }
+  // Without BEGIN, SQLite commits every statement by itself: AUTOCOMMIT is only a flag here.
+  void set_isolation_level(std::string_view level) override {
+    autocommit_ = level == "AUTOCOMMIT";
+    if (autocommit_) return;
+    const bool read_uncommitted = level == "READ UNCOMMITTED";
+    if (read_uncommitted != read_uncommitted_) {
+      run(read_uncommitted ? "PRAGMA read_uncommitted = 1" : "PRAGMA read_uncommitted = 0");
+      read_uncommitted_ = read_uncommitted;
+    }
+  }
   void savepoint(const std::string& name) override { run("SAVEPOINT " + savepoint_name(name)); }
   void release_savepoint(const std::string& name) override {
     run("RELEASE SAVEPOINT " + savepoint_name(name));
@@ -641,6 +657,8 @@ class SqliteConnection final : public driver::Connection {
   sqlite3* db_;
   bool in_memory_;
   bool broken_ = false;
+  bool autocommit_ = false;                                    // set_isolation_level("AUTOCOMMIT")
+  bool read_uncommitted_ = false;                              // PRAGMA read_uncommitted
   Lru lru_;                                                    // most recently used first
   std::unordered_map<std::string_view, Lru::iterator> index_;  // keys view Statement::sql
   std::weak_ptr<Stream> active_;

@@ -86,6 +86,11 @@ class Dialect {
   // Whether executemany of INSERT without RETURNING should use multi-row VALUES (true) or the
   // driver's execute_many with the single-row statement (false).
   virtual bool prefer_multirow_insert() const { return true; }
+  // The transaction isolation levels driver::Connection::set_isolation_level accepts, including
+  // "AUTOCOMMIT" (SQLAlchemy's spelling; EngineOptions/ExecutionOptions::isolation_level).
+  virtual std::vector<std::string> isolation_levels() const {
+    return {"AUTOCOMMIT", "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE"};
+  }
 
   // ---- DDL hooks (default implementations in core/schema/ddl.cpp) ----
   // The column's SQL type, e.g. "VARCHAR(255)"; autoincrement columns may get a special type

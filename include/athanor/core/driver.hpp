@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "athanor/core/value.hpp"
@@ -56,12 +57,19 @@ class Connection {
   virtual std::int64_t execute_many(const std::string& sql,
                                     std::span<const std::vector<Value>> rows) = 0;
 
+  // Transaction control. In AUTOCOMMIT mode (below) every statement commits by itself, and these
+  // three do nothing.
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual void savepoint(const std::string& name) = 0;
   virtual void release_savepoint(const std::string& name) = 0;
   virtual void rollback_to_savepoint(const std::string& name) = 0;
+
+  // Sets the session's transaction isolation: one of the names the dialect's isolation_levels()
+  // lists ("AUTOCOMMIT", "READ COMMITTED", ...), or empty for the server's default. REQUIRES: no
+  // transaction is in progress.
+  virtual void set_isolation_level(std::string_view level) = 0;
 
   // A cheap round trip that tells whether the connection still works. Never throws.
   virtual bool ping() noexcept = 0;

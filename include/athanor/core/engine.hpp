@@ -8,6 +8,8 @@
 //   idle --execute()--> in transaction (autobegin) --commit()/rollback()--> idle
 //   idle --begin()--> in transaction (explicit Transaction) --Transaction::commit/rollback--> idle
 //   in transaction --begin_nested()--> savepoint (nested Transaction), any depth
+//   With isolation_level AUTOCOMMIT the states are the same, but the database commits each
+//   statement as it runs: BEGIN/COMMIT/ROLLBACK are not sent, and begin_nested() is refused.
 //   any --close()/destructor--> closed: an open transaction is rolled back, the driver connection
 //        goes back to the pool (or is discarded when it was invalidated)
 // A Transaction object that is destroyed while still active rolls back.
@@ -20,6 +22,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -53,6 +56,12 @@ struct EngineOptions {
   bool pool_pre_ping = false;
   // Replace connections older than this at checkout; zero or negative: never.
   std::chrono::seconds pool_recycle{-1};
+  // Transaction isolation of every connection: "AUTOCOMMIT", "READ UNCOMMITTED",
+  // "READ COMMITTED", "REPEATABLE READ" or "SERIALIZABLE" (case-insensitive, '_' for ' '), as
+  // far as the backend has it (Dialect::isolation_levels); empty: the server's default.
+  // AUTOCOMMIT makes the database commit each statement by itself: transactions still autobegin
+  // and commit() works, but nothing is sent for them and nothing can be rolled back.
+  std::string isolation_level;
 };
 
 struct PoolStatus {
@@ -85,6 +94,10 @@ class Transaction {
 
 struct ExecutionOptions {
   bool stream_results = false;  // see driver::ExecuteOptions
+  // This connection's isolation level (see EngineOptions::isolation_level); nullopt: the
+  // engine's. Applied at once; it may not change while a transaction is in progress. Returned
+  // to the pool, the connection takes the engine's level again.
+  std::optional<std::string> isolation_level;
 };
 
 class Connection {
@@ -114,7 +127,12 @@ class Connection {
   bool in_transaction() const noexcept;
   bool in_nested_transaction() const noexcept;
 
+  // Replaces this connection's execution options. Throws ArgumentError for an isolation level
+  // the backend does not have, InvalidRequestError when it would change inside a transaction.
   void set_execution_options(ExecutionOptions options);
+  const ExecutionOptions& execution_options() const noexcept;
+  // The isolation level in effect (normalized, e.g. "READ COMMITTED"); empty: server default.
+  const std::string& isolation_level() const;
   void close();  // idempotent
   bool closed() const noexcept;
   // Discards the driver connection (not returned to the pool); the Connection is unusable.

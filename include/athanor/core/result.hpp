@@ -33,6 +33,8 @@ class Cursor;
 class RowMetadata {
  public:
   explicit RowMetadata(std::vector<std::string> names) : names_(std::move(names)) {}
+  // The metadata of results without columns, shared by all of them.
+  static const std::shared_ptr<const RowMetadata>& empty();
   const std::vector<std::string>& names() const noexcept { return names_; }
   std::optional<std::size_t> find(std::string_view name) const noexcept;
   std::size_t index_of(std::string_view name) const;  // throws ArgumentError for unknown names
@@ -105,6 +107,9 @@ class Result {
   Result();
   // A result streaming from `cursor`.
   Result(std::unique_ptr<driver::Cursor> cursor, std::int64_t rowcount = -1);
+  // Same, with the cursor's column names as `metadata` (shared by results of one statement).
+  Result(std::unique_ptr<driver::Cursor> cursor, std::shared_ptr<const RowMetadata> metadata,
+         std::int64_t rowcount);
   // A result over rows already fetched.
   Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
          std::int64_t rowcount = -1);

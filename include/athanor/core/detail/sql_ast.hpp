@@ -177,6 +177,13 @@ struct Compiled {
 std::shared_ptr<const Compiled> compile(const StatementState& statement, const Dialect& dialect,
                                         const std::vector<std::string>& parameter_keys = {});
 
+// Compiles `statement` (an INSERT without RETURNING) with RETURNING of `key`, its table's
+// autoincrement column: how the engine fetches a generated key on backends without a
+// last-insert-id. Cached on the statement, so a reused INSERT is not rebuilt per execution.
+std::shared_ptr<const Compiled> compile_returning_key(
+    const InsertState& statement, const Dialect& dialect, const Column& key,
+    const std::vector<std::string>& parameter_keys);
+
 // Compiles a multi-row INSERT of `row_count` rows of `columns` ("insertmanyvalues"), used by
 // executemany. Cached on the statement per row count.
 std::shared_ptr<const Compiled> compile_insert_many(const InsertState& statement,
