@@ -407,9 +407,9 @@ Result Connection::execute(const Executable& statement, const Params& params) {
   if (!returns_rows) {
     cursor->close();
   }
-  Result result(std::move(cursor),
-                returns_rows ? s.metadata_for(compiled->column_names) : RowMetadata::empty(),
-                rowcount);
+  std::shared_ptr<const RowMetadata> metadata =
+      returns_rows ? s.metadata_for(cursor->column_names()) : RowMetadata::empty();
+  Result result(std::move(cursor), std::move(metadata), rowcount);
   result.set_lastrowid(lastrowid);
   if (compiled->kind == StatementKind::kInsert && compiled->table && !returns_rows) {
     // inserted_primary_key: the given key values, the generated one from last-insert-id or

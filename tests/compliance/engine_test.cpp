@@ -409,6 +409,25 @@ TEST_F(EngineTest, ReusedInsertReportsEachGeneratedKeyWithoutReturningRows) {
             "b");
 }
 
+TEST_F(EngineTest, ResultsKeepTheirOwnColumnNamesWhenStatementsAlternate) {
+  auto conn = engine().connect();
+  conn.execute(insert(*notes_).values({{"body", "n"}, {"score", 3}}));
+  const Select by_score = select(notes_->c("body"), notes_->c("score"));
+  const TextClause raw = text("SELECT score AS points, body AS label FROM notes WHERE score = :s");
+  for (int round = 0; round < 2; ++round) {
+    Row a = conn.execute(by_score).one();
+    EXPECT_EQ(a.keys(), (std::vector<std::string>{"body", "score"}));
+    EXPECT_EQ(a.get<std::string>("body"), "n");
+    Result r = conn.execute(raw, {{"s", 3}});
+    EXPECT_TRUE(r.returns_rows());
+    EXPECT_EQ(r.keys(), (std::vector<std::string>{"points", "label"}));
+    Row b = r.one();
+    EXPECT_EQ(b.get<std::int64_t>("points"), 3);
+    EXPECT_EQ(b.get<std::string>("label"), "n");
+    EXPECT_EQ(a.keys(), (std::vector<std::string>{"body", "score"}));  // unchanged
+  }
+}
+
 TEST_F(EngineTest, ExecutemanyUpdateAndDeleteReportRowcount) {
   auto conn = engine().connect();
   std::vector<Params> rows;
