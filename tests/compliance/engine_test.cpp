@@ -304,6 +304,16 @@ TEST_F(EngineTest, ResultAccessors) {
   ASSERT_EQ(notes.size(), 3u);
   EXPECT_EQ(notes[2].body, "c");
   EXPECT_EQ(notes[1].score, std::nullopt);
+  // A long text (beyond the small-string buffer) moved out of an rvalue row, copied otherwise.
+  const std::string long_body(100, 'x');
+  conn.execute(update(*notes_).where(notes_->c("id") == 3).values({{"body", long_body}}));
+  Row third = *conn.execute(by_id.where(notes_->c("id") == 3)).first();
+  EXPECT_EQ(third.as<Note>().body, long_body);
+  EXPECT_EQ(third.get<std::string>("body"), long_body);  // a copy left it in place
+  Note moved = std::move(third).as<Note>();
+  EXPECT_EQ(moved.body, long_body);
+  EXPECT_EQ(moved.score, 30);
+  EXPECT_EQ(conn.execute(by_id).as<Note>()[2].body, long_body);
 
   EXPECT_EQ(conn.execute(by_id).first()->get<int>("id"), 1);
   EXPECT_THROW(conn.execute(by_id).one(), MultipleResultsFound);

@@ -148,7 +148,7 @@ class CoreSide final : public Side {
     for (std::int64_t id : data.lookup_ids) {
       std::optional<Row> row = conn_.execute(stmt, {{"id", id}}).first();
       if (!row) throw std::runtime_error("Core: no row for id " + std::to_string(id));
-      out.rows.push_back(row->as<BenchRow>());
+      out.rows.push_back(std::move(*row).as<BenchRow>());
     }
     conn_.commit();
     return out;

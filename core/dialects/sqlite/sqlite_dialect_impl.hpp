@@ -42,8 +42,6 @@ class SqliteDialect final : public Dialect {
   std::string distinct_from(const std::string& lhs, const std::string& rhs,
                             bool negate) const override;
   std::size_t max_bind_parameters() const override { return kMaxBindParameters; }
-  // One prepared INSERT re-bound per row beats a long multi-row VALUES list on SQLite.
-  bool prefer_multirow_insert() const override { return false; }
   // SQLite transactions are serializable; READ UNCOMMITTED matters only with a shared cache.
   std::vector<std::string> isolation_levels() const override {
     return {"AUTOCOMMIT", "READ UNCOMMITTED", "SERIALIZABLE"};

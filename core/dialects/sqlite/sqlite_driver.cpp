@@ -454,7 +454,9 @@ class SqliteConnection final : public driver::Connection {
                                             std::nullopt);
     }
     if (statement->streams) {
-      auto stream = std::make_shared<Stream>();
+      // The last stream is reused once no cursor holds it (its buffers keep their capacity).
+      if (spare_stream_.use_count() != 1) spare_stream_ = std::make_shared<Stream>();
+      std::shared_ptr<Stream> stream = spare_stream_;
       stream->db = db_;
       stream->params.assign(params.begin(), params.end());
       bind_all(*statement, stream->params, /*values_outlive_execution=*/true);
@@ -662,6 +664,7 @@ class SqliteConnection final : public driver::Connection {
   Lru lru_;                                                    // most recently used first
   std::unordered_map<std::string_view, Lru::iterator> index_;  // keys view Statement::sql
   std::weak_ptr<Stream> active_;
+  std::shared_ptr<Stream> spare_stream_;
 };
 
 // ---- URL options -------------------------------------------------------------------------------

@@ -73,13 +73,24 @@ class Row {
 
   // The row as an aggregate, field i taking column i (Boost.PFR). The column count must match.
   template <class T>
-  T as() const {
+  T as() const& {
     constexpr std::size_t kFields = boost::pfr::tuple_size_v<T>;
     check_field_count(kFields);
     T out{};
     std::size_t i = 0;
     boost::pfr::for_each_field(
         out, [&](auto& field) { field = get<std::remove_cvref_t<decltype(field)>>(i++); });
+    return out;
+  }
+  // Same, moving text out of the row instead of copying it: std::move(row).as<T>().
+  template <class T>
+  T as() && {
+    constexpr std::size_t kFields = boost::pfr::tuple_size_v<T>;
+    check_field_count(kFields);
+    T out{};
+    std::size_t i = 0;
+    boost::pfr::for_each_field(
+        out, [&](auto& field) { field = take<std::remove_cvref_t<decltype(field)>>(i++); });
     return out;
   }
 
@@ -92,6 +103,14 @@ class Row {
   const std::shared_ptr<const RowMetadata>& metadata() const noexcept { return metadata_; }
 
  private:
+  // get<F>(index), but a text value read as text is moved out, leaving an empty string.
+  template <class F>
+  F take(std::size_t index) {
+    if constexpr (std::is_same_v<F, std::string> || std::is_same_v<F, std::optional<std::string>>) {
+      if (auto* text = std::get_if<std::string>(&values_[index])) return std::move(*text);
+    }
+    return get<F>(index);
+  }
   std::size_t index_of(std::string_view name) const;
   std::string column_context(std::size_t index) const;
   void check_field_count(std::size_t fields) const;
@@ -180,7 +199,7 @@ class Result {
   std::vector<T> as() {
     std::vector<T> out;
     Row row;
-    while (fetch_into(row)) out.push_back(row.template as<T>());
+    while (fetch_into(row)) out.push_back(std::move(row).template as<T>());
     return out;
   }
 
