@@ -74,24 +74,16 @@ class Row {
   // The row as an aggregate, field i taking column i (Boost.PFR). The column count must match.
   template <class T>
   T as() const& {
-    constexpr std::size_t kFields = boost::pfr::tuple_size_v<T>;
-    check_field_count(kFields);
-    T out{};
-    std::size_t i = 0;
-    boost::pfr::for_each_field(
-        out, [&](auto& field) { field = get<std::remove_cvref_t<decltype(field)>>(i++); });
-    return out;
+    return fill<T>([this](std::size_t i, auto* field) {
+      *field = get<std::remove_pointer_t<decltype(field)>>(i);
+    });
   }
   // Same, moving text out of the row instead of copying it: std::move(row).as<T>().
   template <class T>
   T as() && {
-    constexpr std::size_t kFields = boost::pfr::tuple_size_v<T>;
-    check_field_count(kFields);
-    T out{};
-    std::size_t i = 0;
-    boost::pfr::for_each_field(
-        out, [&](auto& field) { field = take<std::remove_cvref_t<decltype(field)>>(i++); });
-    return out;
+    return fill<T>([this](std::size_t i, auto* field) {
+      *field = take<std::remove_pointer_t<decltype(field)>>(i);
+    });
   }
 
   // {"column": value, ...}; dates and times as ISO 8601 text, bytes as base64-free hex text,
@@ -103,6 +95,15 @@ class Row {
   const std::shared_ptr<const RowMetadata>& metadata() const noexcept { return metadata_; }
 
  private:
+  // An aggregate T whose field i is set by read(i, &field).
+  template <class T, class Read>
+  T fill(Read read) const {
+    check_field_count(boost::pfr::tuple_size_v<T>);
+    T out{};
+    std::size_t i = 0;
+    boost::pfr::for_each_field(out, [&](auto& field) { read(i++, &field); });
+    return out;
+  }
   // get<F>(index), but a text value read as text is moved out, leaving an empty string.
   template <class F>
   F take(std::size_t index) {
