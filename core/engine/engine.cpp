@@ -206,29 +206,18 @@ std::string normalize_isolation_level(std::string_view level, const Dialect& dia
   return name;
 }
 
-std::vector<std::string> keys_of(const Params& params) {
-  std::vector<std::string> keys;
-  keys.reserve(params.size());
-  for (const Param& p : params) keys.push_back(p.name);
-  return keys;
-}
-
 // Fills `out` with the statement's parameters in placeholder order.
+// Values are assigned over the previous execution's, so that strings reuse their buffers.
 void bind_parameters(const Compiled& compiled, const Params& params, std::vector<Value>& out) {
-  out.clear();
-  out.reserve(compiled.binds.size());
-  for (const BindSlot& slot : compiled.binds) {
-    const Param* found = nullptr;
-    for (const Param& p : params) {
-      if (p.name == slot.key) {
-        found = &p;
-        break;
-      }
-    }
-    if (found) {
-      out.push_back(found->value);
+  out.resize(compiled.binds.size());
+  for (std::size_t i = 0; i < compiled.binds.size(); ++i) {
+    const BindSlot& slot = compiled.binds[i];
+    auto found = std::find_if(params.begin(), params.end(),
+                              [&](const Param& p) { return p.name == slot.key; });
+    if (found != params.end()) {
+      out[i] = found->value;
     } else if (slot.literal) {
-      out.push_back(*slot.literal);
+      out[i] = *slot.literal;
     } else {
       throw ArgumentError("no value given for bound parameter '" + slot.key + "'");
     }
@@ -359,14 +348,14 @@ Result Connection::execute(const Executable& statement, const Params& params) {
                      [&](const Param& p) { return names_key(p.name); }) &&
         (ins.rows.empty() || std::none_of(ins.rows[0].begin(), ins.rows[0].end(),
                                           [&](const auto& kv) { return names_key(kv.first); }))) {
-      compiled = detail::compile_returning_key(
-          ins, engine.dialect(), *autoinc,
-          keyed ? detail::keys_of(params) : std::vector<std::string>{});
+      static const Params kNoKeys;
+      compiled =
+          detail::compile_returning_key(ins, engine.dialect(), *autoinc, keyed ? params : kNoKeys);
       returning_key = true;
     }
   }
   if (!compiled) {
-    compiled = keyed ? detail::compile(st, engine.dialect(), detail::keys_of(params))
+    compiled = keyed ? detail::compile(st, engine.dialect(), params)
                      : detail::compile(st, engine.dialect());
   }
   detail::bind_parameters(*compiled, params, s.bind_buffer);
@@ -447,8 +436,7 @@ Result Connection::execute(const Executable& statement, const std::vector<Params
   detail::EngineImpl& engine = *s.engine;
   const Dialect& dialect = engine.dialect();
   const detail::StatementState& st = statement.state();
-  std::vector<std::string> keys = detail::keys_of(param_sets.front());
-  std::shared_ptr<const Compiled> compiled = detail::compile(st, dialect, keys);
+  std::shared_ptr<const Compiled> compiled = detail::compile(st, dialect, param_sets.front());
 
   s.autobegin();
   bool insert_many = compiled->kind == StatementKind::kInsert &&

@@ -1023,6 +1023,20 @@ void append_key_set(const std::vector<std::string>& keys, std::string& out) {
     out += '\x1f';
   }
 }
+void append_key_set(const Params& params, std::string& out) {
+  for (const Param& p : params) {
+    out += p.name;
+    out += '\x1f';
+  }
+}
+
+const std::vector<std::string>& names_of(const std::vector<std::string>& keys) { return keys; }
+std::vector<std::string> names_of(const Params& params) {
+  std::vector<std::string> names;
+  names.reserve(params.size());
+  for (const Param& p : params) names.push_back(p.name);
+  return names;
+}
 
 std::shared_ptr<const Compiled> remember(const StatementState& statement, const Dialect& dialect,
                                          const std::string& key,
@@ -1035,8 +1049,12 @@ std::shared_ptr<const Compiled> remember(const StatementState& statement, const 
 
 }  // namespace
 
-std::shared_ptr<const Compiled> compile(const StatementState& statement, const Dialect& dialect,
-                                        const std::vector<std::string>& parameter_keys) {
+namespace {
+
+// compile() and compile_returning_key() for a key set given as names or as the parameters.
+template <class Keys>
+std::shared_ptr<const Compiled> compile_keyed(const StatementState& statement,
+                                              const Dialect& dialect, const Keys& parameter_keys) {
   // Only INSERT and UPDATE take columns from the parameters; everything else has one form per
   // dialect, under the empty key. The key is built in a per-thread buffer, so that a statement
   // executed over and over with the same keys (single-row INSERTs) is looked up without
@@ -1056,10 +1074,10 @@ std::shared_ptr<const Compiled> compile(const StatementState& statement, const D
       compiler.compile_select(static_cast<const SelectState&>(statement));
       break;
     case StatementKind::kInsert:
-      compiler.compile_insert(static_cast<const InsertState&>(statement), parameter_keys);
+      compiler.compile_insert(static_cast<const InsertState&>(statement), names_of(parameter_keys));
       break;
     case StatementKind::kUpdate:
-      compiler.compile_update(static_cast<const UpdateState&>(statement), parameter_keys);
+      compiler.compile_update(static_cast<const UpdateState&>(statement), names_of(parameter_keys));
       break;
     case StatementKind::kDelete:
       compiler.compile_delete(static_cast<const DeleteState&>(statement));
@@ -1071,9 +1089,11 @@ std::shared_ptr<const Compiled> compile(const StatementState& statement, const D
   return remember(statement, dialect, key, compiled);
 }
 
-std::shared_ptr<const Compiled> compile_returning_key(
-    const InsertState& statement, const Dialect& dialect, const Column& key,
-    const std::vector<std::string>& parameter_keys) {
+template <class Keys>
+std::shared_ptr<const Compiled> compile_returning_key_keyed(const InsertState& statement,
+                                                            const Dialect& dialect,
+                                                            const Column& key,
+                                                            const Keys& parameter_keys) {
   // '\x1d' cannot start a parameter-key set either: a slot apart from compile()'s.
   thread_local std::string cache_key;
   cache_key.assign(1, '\x1d');
@@ -1085,8 +1105,26 @@ std::shared_ptr<const Compiled> compile_returning_key(
   with_returning.returning = {key.expr().node_ptr()};
   auto compiled = std::make_shared<Compiled>();
   SqlCompiler compiler(dialect, *compiled);
-  compiler.compile_insert(with_returning, parameter_keys);
+  compiler.compile_insert(with_returning, names_of(parameter_keys));
   return remember(statement, dialect, cache_key, compiled);
+}
+
+}  // namespace
+
+std::shared_ptr<const Compiled> compile(const StatementState& statement, const Dialect& dialect,
+                                        const std::vector<std::string>& parameter_keys) {
+  return compile_keyed(statement, dialect, parameter_keys);
+}
+
+std::shared_ptr<const Compiled> compile(const StatementState& statement, const Dialect& dialect,
+                                        const Params& parameters) {
+  return compile_keyed(statement, dialect, parameters);
+}
+
+std::shared_ptr<const Compiled> compile_returning_key(const InsertState& statement,
+                                                      const Dialect& dialect, const Column& key,
+                                                      const Params& parameters) {
+  return compile_returning_key_keyed(statement, dialect, key, parameters);
 }
 
 std::shared_ptr<const Compiled> compile_insert_many(const InsertState& statement,

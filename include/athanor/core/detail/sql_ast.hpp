@@ -176,13 +176,17 @@ struct Compiled {
 // is cached on the statement. Throws CompileError.
 std::shared_ptr<const Compiled> compile(const StatementState& statement, const Dialect& dialect,
                                         const std::vector<std::string>& parameter_keys = {});
+// Same, with the keys of `parameters` (in their order) as the parameter keys.
+std::shared_ptr<const Compiled> compile(const StatementState& statement, const Dialect& dialect,
+                                        const Params& parameters);
 
 // Compiles `statement` (an INSERT without RETURNING) with RETURNING of `key`, its table's
 // autoincrement column: how the engine fetches a generated key on backends without a
 // last-insert-id. Cached on the statement, so a reused INSERT is not rebuilt per execution.
-std::shared_ptr<const Compiled> compile_returning_key(
-    const InsertState& statement, const Dialect& dialect, const Column& key,
-    const std::vector<std::string>& parameter_keys);
+// `parameters`: as for compile(); pass {} when the statement has values() of its own.
+std::shared_ptr<const Compiled> compile_returning_key(const InsertState& statement,
+                                                      const Dialect& dialect, const Column& key,
+                                                      const Params& parameters);
 
 // Compiles a multi-row INSERT of `row_count` rows of `columns` ("insertmanyvalues"), used by
 // executemany. Cached on the statement per row count.
