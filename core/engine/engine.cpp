@@ -206,22 +206,77 @@ std::string normalize_isolation_level(std::string_view level, const Dialect& dia
   return name;
 }
 
-// Fills `out` with the statement's parameters in placeholder order.
-// Values are assigned over the previous execution's, so that strings reuse their buffers.
-void bind_parameters(const Compiled& compiled, const Params& params, std::vector<Value>& out) {
+// Assigns `param`'s value to `out`: moved when `params` is a mutable set the caller gave up and
+// `move` says no other placeholder reads the same key.
+template <class P>
+void transfer(P& param, Value& out, bool move) {
+  if constexpr (!std::is_const_v<P>) {
+    if (move) {
+      out = std::move(param.value);
+      return;
+    }
+  }
+  out = param.value;
+}
+
+// Fills `out` with the statement's parameters in placeholder order. Values are assigned over
+// the previous execution's, so that strings reuse their buffers. `ParamsT` is Params (values
+// may be moved out) or const Params.
+template <class ParamsT>
+void bind_parameters(const Compiled& compiled, ParamsT& params, std::vector<Value>& out,
+                     bool move = false) {
   out.resize(compiled.binds.size());
   for (std::size_t i = 0; i < compiled.binds.size(); ++i) {
     const BindSlot& slot = compiled.binds[i];
     auto found = std::find_if(params.begin(), params.end(),
                               [&](const Param& p) { return p.name == slot.key; });
     if (found != params.end()) {
-      out[i] = found->value;
+      transfer(*found, out[i], move);
     } else if (slot.literal) {
       out[i] = *slot.literal;
     } else {
       throw ArgumentError("no value given for bound parameter '" + slot.key + "'");
     }
   }
+}
+
+// Whether no two placeholders read the same key (so values may be moved into them).
+bool keys_are_unique(const Compiled& compiled) {
+  std::vector<std::string_view> keys;
+  keys.reserve(compiled.binds.size());
+  for (const BindSlot& slot : compiled.binds) keys.push_back(slot.key);
+  std::sort(keys.begin(), keys.end());
+  return std::adjacent_find(keys.begin(), keys.end()) == keys.end();
+}
+
+template <class ParamSets>
+std::vector<std::vector<Value>> bind_each(const Compiled& compiled, ParamSets& param_sets) {
+  const bool move = keys_are_unique(compiled);
+  std::vector<std::vector<Value>> rows(param_sets.size());
+  for (std::size_t i = 0; i < param_sets.size(); ++i) {
+    bind_parameters(compiled, param_sets[i], rows[i], move);
+  }
+  return rows;
+}
+
+// The autoincrement column when `compiled` is an INSERT whose RETURNING asks for that column
+// alone, the parameters do not give it, and the dialect prefers last-insert-id for it.
+const Column* lastrowid_returning_key(const StatementState& statement, const Compiled& compiled,
+                                      const Dialect& dialect, const Params& first) {
+  if (compiled.kind != StatementKind::kInsert || !compiled.returns_rows ||
+      !dialect.returning_key_from_lastrowid()) {
+    return nullptr;
+  }
+  const auto& insert = static_cast<const InsertState&>(statement);
+  const Column* key = insert.table ? insert.table->autoincrement_column() : nullptr;
+  if (key == nullptr || !insert.rows.empty() || insert.returning.size() != 1 ||
+      insert.returning.front()->kind != NodeKind::kColumn ||
+      insert.returning.front()->column != key) {
+    return nullptr;
+  }
+  const bool given = std::any_of(first.begin(), first.end(),
+                                 [&](const Param& p) { return p.name == key->name(); });
+  return given ? nullptr : key;
 }
 
 }  // namespace
@@ -426,12 +481,16 @@ Result Connection::execute(const Executable& statement, const Params& params) {
   return result;
 }
 
-Result Connection::execute(const Executable& statement, const std::vector<Params>& param_sets) {
+namespace {
+
+// executemany; `ParamSets` is std::vector<Params> (the values are moved out) or its const.
+template <class ParamSets>
+Result execute_many(Connection& conn, ConnectionState& s, const Executable& statement,
+                    ParamSets& param_sets) {
   if (param_sets.empty()) {
     throw ArgumentError("executemany needs at least one parameter set");
   }
-  if (param_sets.size() == 1) return execute(statement, param_sets.front());
-  ConnectionState& s = *state_;
+  if (param_sets.size() == 1) return conn.execute(statement, param_sets.front());
   s.ensure_usable();
   detail::EngineImpl& engine = *s.engine;
   const Dialect& dialect = engine.dialect();
@@ -439,6 +498,28 @@ Result Connection::execute(const Executable& statement, const std::vector<Params
   std::shared_ptr<const Compiled> compiled = detail::compile(st, dialect, param_sets.front());
 
   s.autobegin();
+  if (const Column* key =
+          detail::lastrowid_returning_key(st, *compiled, dialect, param_sets.front())) {
+    // RETURNING of the generated key only, on a backend where reading each row's
+    // last-insert-id is cheaper: the plain INSERT, re-executed per row.
+    std::shared_ptr<const Compiled> plain = detail::compile_without_returning(
+        static_cast<const detail::InsertState&>(st), dialect, param_sets.front());
+    std::vector<std::vector<Value>> rows = detail::bind_each(*plain, param_sets);
+    if (engine.echo()) {
+      engine.log(plain->sql);
+      engine.log(fmt::format("[executemany: {} parameter sets, {} from last-insert-id; first: {}]",
+                             rows.size(), key->name(), render_values(rows.front())));
+    }
+    std::vector<std::int64_t> ids;
+    ids.reserve(rows.size());
+    std::int64_t total =
+        s.guard([&] { return s.entry->conn->execute_many_lastrowids(plain->sql, rows, ids); });
+    std::shared_ptr<const RowMetadata> metadata = s.metadata_for(compiled->column_names);
+    std::vector<Row> returned;
+    returned.reserve(ids.size());
+    for (std::int64_t id : ids) returned.emplace_back(metadata, std::vector<Value>{Value{id}});
+    return Result(std::move(metadata), std::move(returned), total);
+  }
   bool insert_many = compiled->kind == StatementKind::kInsert &&
                      !compiled->insert_columns.empty() && !compiled->emulated_returning &&
                      (compiled->returns_rows || dialect.prefer_multirow_insert());
@@ -460,13 +541,14 @@ Result Connection::execute(const Executable& statement, const std::vector<Params
       values.clear();
       values.reserve(batch->binds.size());
       for (std::size_t r = 0; r < count; ++r) {
-        const Params& row = param_sets[begin + r];
+        auto& row = param_sets[begin + r];
         for (std::size_t c = 0; c < columns; ++c) {
           const detail::BindSlot& slot = batch->binds[r * columns + c];
           auto it = std::find_if(row.begin(), row.end(),
                                  [&](const Param& p) { return p.name == slot.key; });
           if (it != row.end()) {
-            values.push_back(it->value);
+            values.emplace_back();
+            detail::transfer(*it, values.back(), /*move=*/true);
           } else if (slot.literal) {
             values.push_back(*slot.literal);
           } else {
@@ -487,7 +569,7 @@ Result Connection::execute(const Executable& statement, const std::vector<Params
         if (!metadata) metadata = std::make_shared<RowMetadata>(cursor->column_names());
         std::vector<Value> buffer;
         while (s.guard([&] { return cursor->fetch(buffer); }))
-          returned.emplace_back(metadata, buffer);
+          returned.emplace_back(metadata, std::move(buffer));
       }
       std::int64_t n = cursor->rowcount();
       total += n > 0 ? n : static_cast<std::int64_t>(count);
@@ -502,12 +584,7 @@ Result Connection::execute(const Executable& statement, const std::vector<Params
         "executemany with RETURNING is supported for INSERT only; execute the statement once "
         "per parameter set instead");
   }
-  std::vector<std::vector<Value>> rows;
-  rows.reserve(param_sets.size());
-  for (const Params& params : param_sets) {
-    rows.emplace_back();
-    detail::bind_parameters(*compiled, params, rows.back());
-  }
+  std::vector<std::vector<Value>> rows = detail::bind_each(*compiled, param_sets);
   if (engine.echo()) {
     engine.log(compiled->sql);
     engine.log(fmt::format("[executemany: {} parameter sets; first: {}]", rows.size(),
@@ -515,6 +592,16 @@ Result Connection::execute(const Executable& statement, const std::vector<Params
   }
   std::int64_t total = s.guard([&] { return s.entry->conn->execute_many(compiled->sql, rows); });
   return Result(RowMetadata::empty(), {}, total);
+}
+
+}  // namespace
+
+Result Connection::execute(const Executable& statement, const std::vector<Params>& param_sets) {
+  return execute_many(*this, *state_, statement, param_sets);
+}
+
+Result Connection::execute(const Executable& statement, std::vector<Params>&& param_sets) {
+  return execute_many(*this, *state_, statement, param_sets);
 }
 
 Result Connection::exec_driver_sql(const std::string& sql, const std::vector<Value>& params) {

@@ -1089,23 +1089,23 @@ std::shared_ptr<const Compiled> compile_keyed(const StatementState& statement,
   return remember(statement, dialect, key, compiled);
 }
 
-template <class Keys>
-std::shared_ptr<const Compiled> compile_returning_key_keyed(const InsertState& statement,
-                                                            const Dialect& dialect,
-                                                            const Column& key,
-                                                            const Keys& parameter_keys) {
-  // '\x1d' cannot start a parameter-key set either: a slot apart from compile()'s.
+// `statement` compiled with its RETURNING list replaced by `returning`, cached under `tag`
+// (a byte that cannot start a parameter-key set, so the slot is apart from compile()'s).
+std::shared_ptr<const Compiled> compile_with_returning(const InsertState& statement,
+                                                       const Dialect& dialect, char tag,
+                                                       std::vector<NodePtr> returning,
+                                                       const Params& parameters) {
   thread_local std::string cache_key;
-  cache_key.assign(1, '\x1d');
-  if (statement.rows.empty()) append_key_set(parameter_keys, cache_key);
+  cache_key.assign(1, tag);
+  if (statement.rows.empty()) append_key_set(parameters, cache_key);
   if (std::shared_ptr<const Compiled> cached = statement.cache.find(&dialect, cache_key)) {
     return cached;
   }
-  InsertState with_returning = statement;
-  with_returning.returning = {key.expr().node_ptr()};
+  InsertState variant = statement;
+  variant.returning = std::move(returning);
   auto compiled = std::make_shared<Compiled>();
   SqlCompiler compiler(dialect, *compiled);
-  compiler.compile_insert(with_returning, names_of(parameter_keys));
+  compiler.compile_insert(variant, names_of(parameters));
   return remember(statement, dialect, cache_key, compiled);
 }
 
@@ -1124,7 +1124,13 @@ std::shared_ptr<const Compiled> compile(const StatementState& statement, const D
 std::shared_ptr<const Compiled> compile_returning_key(const InsertState& statement,
                                                       const Dialect& dialect, const Column& key,
                                                       const Params& parameters) {
-  return compile_returning_key_keyed(statement, dialect, key, parameters);
+  return compile_with_returning(statement, dialect, '\x1d', {key.expr().node_ptr()}, parameters);
+}
+
+std::shared_ptr<const Compiled> compile_without_returning(const InsertState& statement,
+                                                          const Dialect& dialect,
+                                                          const Params& parameters) {
+  return compile_with_returning(statement, dialect, '\x1c', {}, parameters);
 }
 
 std::shared_ptr<const Compiled> compile_insert_many(const InsertState& statement,

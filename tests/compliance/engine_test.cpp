@@ -391,6 +391,21 @@ TEST_F(EngineTest, InsertedPrimaryKeyAndReturning) {
   EXPECT_EQ(conn.execute(select(notes_->c("body")).where(notes_->c("id") == ids[2]))
                 .scalar<std::string>(),
             "r");
+  // SQLite reads each generated key with last-insert-id instead of a RETURNING clause.
+  auto log = statements();
+  const bool by_lastrowid = std::any_of(log.begin(), log.end(), [](const std::string& line) {
+    return line.find("id from last-insert-id") != std::string::npos;
+  });
+  EXPECT_EQ(by_lastrowid, backend() == "sqlite");
+
+  // More than the key: rows come from RETURNING everywhere.
+  Result both = conn.execute(insert(*notes_).returning(notes_->c("id"), notes_->c("body")),
+                             std::vector<Params>{{{"body", "s"}}, {{"body", "t"}}});
+  EXPECT_EQ(both.keys(), (std::vector<std::string>{"id", "body"}));
+  std::vector<Row> rows = both.all();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].get<std::int64_t>("id"), ids[2] + 1);
+  EXPECT_EQ(rows[1].get<std::string>("body"), "t");
 }
 
 // One INSERT object executed again and again: each execution reports its own key, the result
@@ -452,6 +467,28 @@ TEST_F(EngineTest, ExecutemanyUpdateAndDeleteReportRowcount) {
   EXPECT_EQ(conn.execute(delete_(*notes_).where(notes_->c("score") > 100)).rowcount(), 3);
   EXPECT_EQ(conn.execute(select(func::sum(notes_->c("score"))).select_from(*notes_)).scalar<int>(),
             4 + 5 + 6 + 7 + 8 + 9 + 10);
+}
+
+// Parameter sets given as a temporary are moved from; a key read by two placeholders still
+// reaches both, and the caller's own sets are left as they were.
+TEST_F(EngineTest, ExecutemanyOfATemporaryMovesValuesAndKeepsRepeatedKeys) {
+  auto conn = engine().connect();
+  const std::string long_text(60, 'L');
+  std::vector<Params> kept{{{"body", long_text + "1"}}, {{"body", long_text + "2"}}};
+  conn.execute(insert(*notes_), kept);
+  EXPECT_EQ(kept[0][0].value, Value{long_text + "1"});  // copied, not moved
+  conn.execute(insert(*notes_),
+               std::vector<Params>{{{"body", long_text + "3"}}, {{"body", long_text + "4"}}});
+  // body >= :v AND body <= :v: both placeholders need the value.
+  auto exact = delete_(*notes_).where(notes_->c("body") >= bindparam("v") &&
+                                      notes_->c("body") <= bindparam("v"));
+  EXPECT_EQ(
+      conn.execute(exact, std::vector<Params>{{{"v", long_text + "1"}}, {{"v", long_text + "4"}}})
+          .rowcount(),
+      2);
+  EXPECT_EQ(
+      conn.execute(select(notes_->c("body")).order_by(notes_->c("body"))).scalars<std::string>(),
+      (std::vector<std::string>{long_text + "2", long_text + "3"}));
 }
 
 }  // namespace

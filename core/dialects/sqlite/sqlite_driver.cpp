@@ -493,21 +493,13 @@ class SqliteConnection final : public driver::Connection {
 
   std::int64_t execute_many(const std::string& sql,
                             std::span<const std::vector<Value>> rows) override {
-    close_active_cursor();
-    if (rows.empty()) return 0;
-    std::shared_ptr<Statement> statement = prepare(sql, rows.front());
-    if (!statement) return 0;
-    std::int64_t total = 0;
-    for (const std::vector<Value>& row : rows) {
-      bind_all(*statement, row, /*values_outlive_execution=*/true);
-      int rc = SQLITE_ROW;
-      while (rc == SQLITE_ROW) rc = sqlite3_step(statement->stmt);
-      if (rc != SQLITE_DONE) fail(*statement, row);
-      sqlite3_reset(statement->stmt);
-      if (statement->kind != StatementKind::kOther) total += sqlite3_changes64(db_);
-    }
-    sqlite3_clear_bindings(statement->stmt);
-    return statement->kind != StatementKind::kOther ? total : -1;
+    return run_many(sql, rows, nullptr);
+  }
+
+  std::int64_t execute_many_lastrowids(const std::string& sql,
+                                       std::span<const std::vector<Value>> rows,
+                                       std::vector<std::int64_t>& ids) override {
+    return run_many(sql, rows, &ids);
   }
 
   void begin() override {
@@ -552,6 +544,27 @@ class SqliteConnection final : public driver::Connection {
   void run(const std::string& sql) { (void)execute(sql, {}, {}); }
 
  private:
+  // One prepared statement re-bound per row; with `ids`, each row's last-insert-id is appended.
+  std::int64_t run_many(const std::string& sql, std::span<const std::vector<Value>> rows,
+                        std::vector<std::int64_t>* ids) {
+    close_active_cursor();
+    if (rows.empty()) return 0;
+    std::shared_ptr<Statement> statement = prepare(sql, rows.front());
+    if (!statement) return 0;
+    std::int64_t total = 0;
+    for (const std::vector<Value>& row : rows) {
+      bind_all(*statement, row, /*values_outlive_execution=*/true);
+      int rc = SQLITE_ROW;
+      while (rc == SQLITE_ROW) rc = sqlite3_step(statement->stmt);
+      if (rc != SQLITE_DONE) fail(*statement, row);
+      sqlite3_reset(statement->stmt);
+      if (statement->kind != StatementKind::kOther) total += sqlite3_changes64(db_);
+      if (ids) ids->push_back(sqlite3_last_insert_rowid(db_));
+    }
+    sqlite3_clear_bindings(statement->stmt);
+    return statement->kind != StatementKind::kOther ? total : -1;
+  }
+
   using Lru = std::list<std::shared_ptr<Statement>>;
 
   static std::shared_ptr<const std::vector<std::string>> empty_names() {

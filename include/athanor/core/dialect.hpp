@@ -86,6 +86,10 @@ class Dialect {
   // Whether executemany of INSERT without RETURNING should use multi-row VALUES (true) or the
   // driver's execute_many with the single-row statement (false).
   virtual bool prefer_multirow_insert() const { return true; }
+  // Whether an executemany INSERT whose RETURNING asks only for the autoincrement key is
+  // cheaper as the plain INSERT re-executed per row, reading each row's last-insert-id
+  // (driver::Connection::execute_many_lastrowids), than as multi-row INSERT ... RETURNING.
+  virtual bool returning_key_from_lastrowid() const { return false; }
   // The transaction isolation levels driver::Connection::set_isolation_level accepts, including
   // "AUTOCOMMIT" (SQLAlchemy's spelling; EngineOptions/ExecutionOptions::isolation_level).
   virtual std::vector<std::string> isolation_levels() const {

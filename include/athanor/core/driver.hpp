@@ -56,6 +56,20 @@ class Connection {
   // prepared statement re-bound, pipelining, array binding). Returns the total rows affected.
   virtual std::int64_t execute_many(const std::string& sql,
                                     std::span<const std::vector<Value>> rows) = 0;
+  // execute_many of a single-row INSERT that also appends each row's last-insert-id to `ids`.
+  // Used where Dialect::returning_key_from_lastrowid() is true. The default runs execute() per
+  // row; REQUIRES: the backend reports lastrowid() for an INSERT.
+  virtual std::int64_t execute_many_lastrowids(const std::string& sql,
+                                               std::span<const std::vector<Value>> rows,
+                                               std::vector<std::int64_t>& ids) {
+    std::int64_t total = 0;
+    for (const std::vector<Value>& row : rows) {
+      std::unique_ptr<Cursor> cursor = execute(sql, row);
+      total += cursor->rowcount() > 0 ? cursor->rowcount() : 0;
+      ids.push_back(cursor->lastrowid().value_or(0));
+    }
+    return total;
+  }
 
   // Transaction control. In AUTOCOMMIT mode (below) every statement commits by itself, and these
   // three do nothing.

@@ -117,6 +117,8 @@ class Connection {
   // executemany: one statement, many parameter sets, batched. RETURNING rows of all batches are
   // returned in order.
   Result execute(const Executable& statement, const std::vector<Params>& param_sets);
+  // Same, moving the values out of `param_sets` instead of copying them.
+  Result execute(const Executable& statement, std::vector<Params>&& param_sets);
   // Raw SQL in the driver's paramstyle with positional parameters.
   Result exec_driver_sql(const std::string& sql, const std::vector<Value>& params = {});
 

@@ -187,6 +187,10 @@ std::shared_ptr<const Compiled> compile(const StatementState& statement, const D
 std::shared_ptr<const Compiled> compile_returning_key(const InsertState& statement,
                                                       const Dialect& dialect, const Column& key,
                                                       const Params& parameters);
+// `statement` (an INSERT) compiled without its RETURNING list; cached on the statement.
+std::shared_ptr<const Compiled> compile_without_returning(const InsertState& statement,
+                                                          const Dialect& dialect,
+                                                          const Params& parameters);
 
 // Compiles a multi-row INSERT of `row_count` rows of `columns` ("insertmanyvalues"), used by
 // executemany. Cached on the statement per row count.
