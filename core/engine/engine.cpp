@@ -396,7 +396,8 @@ Result Connection::execute(const Executable& statement, const Params& params) {
     // No last-insert-id on this backend: fetch a generated key with RETURNING instead, unless
     // the key is given or the statement returns something already.
     const auto& ins = static_cast<const detail::InsertState&>(st);
-    const Column* autoinc = ins.table ? ins.table->autoincrement_column() : nullptr;
+    const Column* autoinc =
+        ins.table && ins.table->implicit_returning() ? ins.table->autoincrement_column() : nullptr;
     auto names_key = [&](std::string_view name) { return autoinc && name == autoinc->name(); };
     if (autoinc && ins.returning.empty() && ins.rows.size() <= 1 &&
         std::none_of(params.begin(), params.end(),

@@ -1089,11 +1089,11 @@ std::shared_ptr<const Compiled> compile_keyed(const StatementState& statement,
   return remember(statement, dialect, key, compiled);
 }
 
-// `statement` compiled with its RETURNING list replaced by `returning`, cached under `tag`
+// `statement` compiled with RETURNING `key` alone (no RETURNING when null), cached under `tag`
 // (a byte that cannot start a parameter-key set, so the slot is apart from compile()'s).
 std::shared_ptr<const Compiled> compile_with_returning(const InsertState& statement,
                                                        const Dialect& dialect, char tag,
-                                                       std::vector<NodePtr> returning,
+                                                       const Column* key,
                                                        const Params& parameters) {
   thread_local std::string cache_key;
   cache_key.assign(1, tag);
@@ -1102,7 +1102,8 @@ std::shared_ptr<const Compiled> compile_with_returning(const InsertState& statem
     return cached;
   }
   InsertState variant = statement;
-  variant.returning = std::move(returning);
+  variant.returning.clear();
+  if (key) variant.returning.push_back(key->expr().node_ptr());
   auto compiled = std::make_shared<Compiled>();
   SqlCompiler compiler(dialect, *compiled);
   compiler.compile_insert(variant, names_of(parameters));
@@ -1124,13 +1125,13 @@ std::shared_ptr<const Compiled> compile(const StatementState& statement, const D
 std::shared_ptr<const Compiled> compile_returning_key(const InsertState& statement,
                                                       const Dialect& dialect, const Column& key,
                                                       const Params& parameters) {
-  return compile_with_returning(statement, dialect, '\x1d', {key.expr().node_ptr()}, parameters);
+  return compile_with_returning(statement, dialect, '\x1d', &key, parameters);
 }
 
 std::shared_ptr<const Compiled> compile_without_returning(const InsertState& statement,
                                                           const Dialect& dialect,
                                                           const Params& parameters) {
-  return compile_with_returning(statement, dialect, '\x1c', {}, parameters);
+  return compile_with_returning(statement, dialect, '\x1c', nullptr, parameters);
 }
 
 std::shared_ptr<const Compiled> compile_insert_many(const InsertState& statement,

@@ -434,6 +434,28 @@ TEST_F(EngineTest, ReusedInsertReportsEachGeneratedKeyWithoutReturningRows) {
             "b");
 }
 
+TEST_F(EngineTest, ImplicitReturningCanBeTurnedOffPerTable) {
+  MetaData md;
+  Table& plain = md.table(
+      "plain_notes", {Column("id", Integer{}, {.primary_key = true}), Column("body", String{20})},
+      {.implicit_returning = false});
+  md.create_all(engine());
+  auto conn = engine().connect();
+  clear_statements();
+  Result generated = conn.execute(insert(plain), {{"body", "a"}});
+  auto log = statements();
+  EXPECT_TRUE(std::none_of(log.begin(), log.end(), [](const std::string& line) {
+    return line.find("RETURNING") != std::string::npos;
+  }));
+  // Only a last-insert-id can tell the generated key now.
+  EXPECT_EQ(generated.inserted_primary_key().has_value(), conn.dialect().postfetch_lastrowid());
+  Result given = conn.execute(insert(plain), {{"id", 40}, {"body", "b"}});
+  ASSERT_TRUE(given.inserted_primary_key());
+  EXPECT_EQ(given.inserted_primary_key()->get<std::int64_t>(0), 40);
+  conn.commit();
+  EXPECT_EQ(conn.execute(select(func::count()).select_from(plain)).scalar<int>(), 2);
+}
+
 TEST_F(EngineTest, ResultsKeepTheirOwnColumnNamesWhenStatementsAlternate) {
   auto conn = engine().connect();
   conn.execute(insert(*notes_).values({{"body", "n"}, {"score", 3}}));

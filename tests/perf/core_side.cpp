@@ -34,14 +34,21 @@ class CoreSide final : public Side {
  public:
   explicit CoreSide(const std::string& url)
       : engine_(create_engine(url)),
-        table_(metadata_.table(std::string(kTable),
-                               {
-                                   Column("id", Integer{}, {.primary_key = true}),
-                                   Column("name", String{kNameLength}, {.nullable = false}),
-                                   Column("value", Integer{}, {.nullable = false}),
-                                   Column("score", Double{}, {.nullable = false}),
-                               })),
+        // The workloads read no inserted_primary_key: no RETURNING is added for it.
+        table_(define_table(metadata_, {.implicit_returning = false})),
+        keyed_table_(define_table(keyed_metadata_, {})),
         conn_(engine_.connect()) {}
+
+  static Table& define_table(MetaData& metadata, TableOptions options) {
+    return metadata.table(std::string(kTable),
+                          {
+                              Column("id", Integer{}, {.primary_key = true}),
+                              Column("name", String{kNameLength}, {.nullable = false}),
+                              Column("value", Integer{}, {.nullable = false}),
+                              Column("score", Double{}, {.nullable = false}),
+                          },
+                          std::move(options));
+  }
 
   std::vector<Method> methods(Workload workload) override {
     switch (workload) {
@@ -62,6 +69,8 @@ class CoreSide final : public Side {
       case Workload::kSingleInserts:
         return {{"AUTOCOMMIT: execute(insert(t), params); commit()",
                  [this](auto& d) { return single_inserts_autocommit(d); }},
+                {"AUTOCOMMIT, implicit RETURNING of the key (inserted_primary_key)",
+                 [this](auto& d) { return single_inserts_autocommit(d, keyed_table_); }},
                 {"execute(insert(t), params); commit() (a transaction per row)",
                  [this](auto& d) { return single_inserts(d); }},
                 {"engine.begin([](conn) {...}) per row",
@@ -154,9 +163,10 @@ class CoreSide final : public Side {
     return out;
   }
 
-  Outcome single_inserts(const Dataset& data) {
+  Outcome single_inserts(const Dataset& data) { return single_inserts(data, table_); }
+  Outcome single_inserts(const Dataset& data, const Table& table) {
     Outcome out{.affected = 0};
-    const Insert stmt = insert(table_);
+    const Insert stmt = insert(table);
     for (const BenchRow& row : data.rows) {
       out.affected += conn_.execute(stmt, row_params(row)).rowcount();
       conn_.commit();
@@ -178,6 +188,9 @@ class CoreSide final : public Side {
   // An application committing single rows runs its connection in AUTOCOMMIT: each INSERT
   // commits by itself, and commit() sends nothing.
   Outcome single_inserts_autocommit(const Dataset& data) {
+    return single_inserts_autocommit(data, table_);
+  }
+  Outcome single_inserts_autocommit(const Dataset& data, const Table& table) {
     struct RestoreLevel {
       Connection& conn;
       ~RestoreLevel() {
@@ -190,12 +203,14 @@ class CoreSide final : public Side {
     };
     conn_.set_execution_options({.isolation_level = "AUTOCOMMIT"});
     RestoreLevel restore{conn_};
-    return single_inserts(data);
+    return single_inserts(data, table);
   }
 
   Engine engine_;
   MetaData metadata_;
+  MetaData keyed_metadata_;
   Table& table_;
+  Table& keyed_table_;  // the same table with implicit RETURNING (the default)
   Connection conn_;
 };
 

@@ -126,6 +126,11 @@ struct TableOptions {
   std::vector<Index> indexes;
   std::vector<CheckConstraint> check_constraints;
   std::vector<ForeignKeyConstraint> foreign_keys;  // composite foreign keys
+  // On backends without a last-insert-id (PostgreSQL), a single-row INSERT that leaves the
+  // autoincrement key to the database gets RETURNING <key> added, so that
+  // Result::inserted_primary_key() has it. false: no RETURNING is added (the server does less
+  // work per INSERT) and inserted_primary_key() is empty when the key was generated.
+  bool implicit_returning = true;
 };
 
 class Table {
@@ -136,6 +141,7 @@ class Table {
   const std::string& name() const noexcept { return name_; }
   const std::string& comment() const noexcept { return options_.comment; }
   const nlohmann::json& info() const noexcept { return options_.info; }
+  bool implicit_returning() const noexcept { return options_.implicit_returning; }
   const MetaData& metadata() const noexcept { return *metadata_; }
 
   // An expression for column `name`. Throws ArgumentError for an unknown column.
