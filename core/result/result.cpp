@@ -164,14 +164,14 @@ std::optional<Row> Result::fetchone() {
 std::vector<Row> Result::fetchmany(std::size_t n) {
   std::vector<Row> out;
   Row row;
-  while (out.size() < n && fetch_into(row)) out.push_back(row);
+  while (out.size() < n && fetch_into(row)) out.push_back(std::move(row));
   return out;
 }
 
 std::vector<Row> Result::all() {
   std::vector<Row> out;
   Row row;
-  while (fetch_into(row)) out.push_back(row);
+  while (fetch_into(row)) out.push_back(std::move(row));
   return out;
 }
 
@@ -192,7 +192,7 @@ Row Result::one() {
     throw MultipleResultsFound("one(): multiple rows were found when exactly one was required");
   }
   close();
-  return *row;
+  return std::move(*row);
 }
 
 std::optional<Row> Result::one_or_none() {
