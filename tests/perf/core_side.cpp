@@ -54,16 +54,14 @@ class CoreSide final : public Side {
     switch (workload) {
       case Workload::kBulkInsert:
         return {{"execute(insert(t), vector<Params>)", [this](auto& d) { return bulk_insert(d); }},
-                {"what-if: insert(t).values(1000 rows) per page",
+                {"insert(t).values(1000 rows) per page",
                  [this](auto& d) { return bulk_insert_values_pages(d); }}};
       case Workload::kInsertReturning:
         return {{"insert(t).returning(id), scalars<int64_t>",
                  [this](auto& d) { return insert_returning(d); }}};
       case Workload::kLoadRows:
         return {{"execute(select(t)).as<BenchRow>()", [this](auto& d) { return load_as(d); }},
-                {"Row iteration with get<T>", [this](auto& d) { return load_get(d); }},
-                {"what-if: value_from<T>(row[i]), no column context",
-                 [this](auto& d) { return load_value_from(d); }}};
+                {"Row iteration with get<T>", [this](auto& d) { return load_get(d); }}};
       case Workload::kPkLookups:
         return {{"id == bindparam(\"id\"), first()", [this](auto& d) { return lookups(d); }}};
       case Workload::kSingleInserts:
@@ -95,8 +93,8 @@ class CoreSide final : public Side {
     return out;
   }
 
-  // What executemany would cost if the dialect chose multi-row VALUES pages (as it does for
-  // RETURNING) instead of one statement per row.
+  // Multi-row VALUES pages built by the application: each page is a new statement, compiled
+  // once, where executemany reuses one compiled page.
   Outcome bulk_insert_values_pages(const Dataset& data) {
     Outcome out{.affected = 0};
     const std::size_t n = data.rows.size();
@@ -132,19 +130,6 @@ class CoreSide final : public Side {
     for (const Row& row : conn_.execute(select(table_))) {
       out.rows.push_back(BenchRow{row.get<std::int64_t>(0), row.get<std::string>(1),
                                   row.get<std::int64_t>(2), row.get<double>(3)});
-    }
-    conn_.commit();
-    return out;
-  }
-
-  // What Row::get<T> would cost if it named the column only when a conversion fails.
-  Outcome load_value_from(const Dataset& data) {
-    Outcome out;
-    out.rows.reserve(data.rows.size());
-    for (const Row& row : conn_.execute(select(table_))) {
-      const std::vector<Value>& v = row.values();
-      out.rows.push_back(BenchRow{value_from<std::int64_t>(v[0]), value_from<std::string>(v[1]),
-                                  value_from<std::int64_t>(v[2]), value_from<double>(v[3])});
     }
     conn_.commit();
     return out;
