@@ -6,6 +6,9 @@
 #      every model (g++ -std=c++20, -O0 and -O2, best of 3)
 #
 #   tests/perf/codegen/bench.sh [BUILD_DIR]     (default build/bench; needs codegen/athanor-gen)
+#   KEEP=1 tests/perf/codegen/bench.sh ...      keeps the work directory (models, generated headers,
+#                                               tu.cpp) for -ftime-report / -H and prints its path
+# A failing athanor-gen or compiler run stops the script with the tool's error and exit status 1.
 # Targets (docs/codegen.md): generation under 1 s, the translation unit under 5 s.
 set -euo pipefail
 
@@ -16,7 +19,11 @@ cxx="${CXX:-g++}"
 [ -x "$gen" ] || { echo "athanor-gen not found at $gen (build target athanor-gen first)" >&2; exit 1; }
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+if [ "${KEEP:-0}" = 1 ]; then
+  trap 'echo "work directory kept: $work" >&2' EXIT
+else
+  trap 'rm -rf "$work"' EXIT
+fi
 mkdir -p "$work/models" "$work/out"
 
 # ---- 50 models: 10 headers x 5 structs, each with 9 columns and parent/children relationships.
@@ -56,12 +63,19 @@ done
 
 # Wall and CPU (user + system) seconds of a command, as "wall cpu". CPU time is the fairer figure
 # on a busy machine: the tools are single-threaded.
+# A failing command prints its error output and makes measure (and so the script) fail.
 measure() {
-  local TIMEFORMAT='%R %U %S' out
-  out=$({ time "$@" >/dev/null 2>&1; } 2>&1 | tail -1)
-  awk '{ printf "%.2f %.2f", $1, $2 + $3 }' <<<"$out"
+  local TIMEFORMAT='%R %U %S' timing status=0
+  timing=$({ time "$@" >/dev/null 2>"$work/command.err"; } 2>&1) || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "bench.sh: exit status $status from: $*" >&2
+    cat "$work/command.err" >&2
+    return 1
+  fi
+  tail -1 <<<"$timing" | awk '{ printf "%.2f %.2f", $1, $2 + $3 }'
 }
-best() { sort -g -k2 | head -1; }
+# The line with the least CPU time (awk reads all its input: no SIGPIPE under pipefail).
+best() { sort -g -k2 | awk 'NR == 1'; }
 
 # ---- generation: a cold run (parses <athanor/model.hpp> and precompiles it into the cache), then
 # warm runs (what a rebuild after editing a model costs).
@@ -76,10 +90,16 @@ no_cache() {
     "$work"/models/h*.hpp
 }
 rm -rf "$work/cache"
-gen_nocache=$(for run in 1 2 3; do measure no_cache; echo; done | best)
+gen_nocache=$(for run in 1 2 3; do measure no_cache || exit 1; echo; done | best)
 gen_cold=$(measure generate)
-gen_warm=$(for run in 1 2 3 4 5; do measure generate; echo; done | best)
-lines=$(cat "$work"/out/*.athanor.hpp | wc -l)
+gen_warm=$(for run in 1 2 3 4 5; do measure generate || exit 1; echo; done | best)
+for h in $(seq 0 9); do
+  if [ ! -f "$work/out/h$h.athanor.hpp" ]; then
+    echo "bench.sh: athanor-gen wrote no h$h.athanor.hpp" >&2
+    exit 1
+  fi
+done
+lines=$(cat "$work"/out/h*.athanor.hpp | wc -l)
 
 # ---- compile
 tu="$work/tu.cpp"
@@ -101,7 +121,7 @@ compile() {
   local opt="$1"
   for run in 1 2 3; do
     measure "$cxx" -std=c++20 "$opt" -c "$tu" -o "$work/tu.o" -I "$root/include" -I "$work/out" \
-      -I "$work/models"
+      -I "$work/models" || exit 1
     echo
   done | best
 }
