@@ -774,3 +774,6 @@ void read_value(const Value& value, JsonDocument& out, std::string_view context)
 }  // namespace detail
 
 }  // namespace athanor
+
+// The one instantiation of std::vector<Value> that value.hpp declares extern.
+template class std::vector<athanor::Value>;

@@ -78,6 +78,15 @@ using Value = std::variant<Null, bool, std::int64_t, double, std::string, Bytes,
                            std::chrono::sys_days, Timestamp, LocalTimestamp, TimeOfDay, UuidValue,
                            JsonDocument>;
 
+}  // namespace athanor
+
+// Lists of Values are built, copied and destroyed all over the library and in every translation
+// unit that maps objects: the library instantiates std::vector<Value> once (core/types/value.cpp),
+// so those translation units do not compile its members again. Declared before any use below.
+extern template class std::vector<athanor::Value>;
+
+namespace athanor {
+
 // Name of the alternative a Value holds ("null", "integer", "text", ...), for error messages.
 std::string_view value_kind(const Value& value) noexcept;
 bool is_null(const Value& value) noexcept;
