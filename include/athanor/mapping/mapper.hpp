@@ -13,7 +13,6 @@
 // includes this header.
 #pragma once
 
-#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -24,8 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include "athanor/core/detail/row_mapping.hpp"
 #include "athanor/core/engine.hpp"
-#include "athanor/core/error.hpp"
 #include "athanor/core/result.hpp"
 #include "athanor/core/schema.hpp"
 #include "athanor/core/sql.hpp"
@@ -124,7 +123,7 @@ struct RelationshipRef {
 // row position positions[i], or skipped when that is kAbsent.
 class ColumnReader {
  public:
-  static constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
+  static constexpr std::size_t kAbsent = detail::kAbsentColumn;
 
   ColumnReader(const Row& row, std::span<const std::size_t> positions) noexcept
       : row_(row), positions_(positions) {}
@@ -140,46 +139,6 @@ class ColumnReader {
   std::span<const std::size_t> positions_;
 };
 
-namespace detail {
-// Positions of `table`'s columns among `keys` (by name). Missing columns are kAbsent, or raise
-// ArgumentError when `require_all`.
-inline std::vector<std::size_t> layout_by_name(const Table& table,
-                                               const std::vector<std::string>& keys,
-                                               bool require_all) {
-  std::vector<std::size_t> positions;
-  positions.reserve(table.columns().size());
-  for (const Column& column : table.columns()) {
-    std::size_t found = ColumnReader::kAbsent;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (keys[i] == column.name()) {
-        found = i;
-        break;
-      }
-    }
-    if (found == ColumnReader::kAbsent && require_all) {
-      throw ArgumentError("cannot load a '" + table.name() + "' object: the row has no column '" +
-                          column.name() + "'");
-    }
-    positions.push_back(found);
-  }
-  return positions;
-}
-
-// Positions of `table`'s columns in a row where they start at `offset`, in column order.
-inline std::vector<std::size_t> layout_at(const Table& table, std::size_t offset,
-                                          std::size_t row_size) {
-  std::size_t count = table.columns().size();
-  if (offset + count > row_size) {
-    throw ArgumentError("cannot load a '" + table.name() + "' object: the row has " +
-                        std::to_string(row_size) + " columns, the table needs " +
-                        std::to_string(count) + " from position " + std::to_string(offset));
-  }
-  std::vector<std::size_t> positions(count);
-  for (std::size_t i = 0; i < count; ++i) positions[i] = offset + i;
-  return positions;
-}
-}  // namespace detail
-
 // ---- MapperBase -------------------------------------------------------------------------------
 
 // A snapshot of an object's column values (Mapper<T>::values at some point), for diff().
@@ -190,30 +149,13 @@ template <class T>
 struct MapperBase {
   // Column name -> value for every column, for insert().values() / update().values().
   static Params bind(const T& object) {
-    const Table& table = Mapper<T>::table();
-    std::vector<Value> values = Mapper<T>::values(object);
-    Params params;
-    params.reserve(values.size());
-    std::size_t i = 0;
-    for (const Column& column : table.columns()) params.emplace_back(column.name(), values[i++]);
-    return params;
+    return detail::column_params(Mapper<T>::table(), Mapper<T>::values(object));
   }
 
   // bind() without the autoincrement key when it is unset (NULL or 0), so the database
   // generates it.
   static Params insert_params(const T& object) {
-    const Table& table = Mapper<T>::table();
-    const Column* autoincrement = table.autoincrement_column();
-    std::vector<Value> values = Mapper<T>::values(object);
-    Params params;
-    params.reserve(values.size());
-    std::size_t i = 0;
-    for (const Column& column : table.columns()) {
-      const Value& value = values[i++];
-      if (&column == autoincrement && is_unset_key(value)) continue;
-      params.emplace_back(column.name(), value);
-    }
-    return params;
+    return detail::insert_params(Mapper<T>::table(), Mapper<T>::values(object));
   }
 
   // A new object from a row holding every column by name (select(table) or any select that
@@ -246,35 +188,16 @@ struct MapperBase {
 
   // Ordinals (table column order) of the columns whose value differs from `before`.
   static std::vector<std::size_t> diff(const Snapshot& before, const T& object) {
-    std::vector<Value> now = Mapper<T>::values(object);
-    std::vector<std::size_t> changed;
-    for (std::size_t i = 0; i < now.size(); ++i) {
-      if (i >= before.size() || !(before[i] == now[i])) changed.push_back(i);
-    }
-    return changed;
+    return detail::changed_columns(before, Mapper<T>::values(object));
   }
   // Column name -> new value for the changed columns: the SET list of an UPDATE.
   static Params changes(const Snapshot& before, const T& object) {
-    const Table& table = Mapper<T>::table();
-    std::vector<Value> now = Mapper<T>::values(object);
-    Params params;
-    for (std::size_t i = 0; i < now.size(); ++i) {
-      if (i >= before.size() || !(before[i] == now[i])) {
-        params.emplace_back(table.columns()[i].name(), std::move(now[i]));
-      }
-    }
-    return params;
+    return detail::changed_params(Mapper<T>::table(), before, Mapper<T>::values(object));
   }
 
   // pk1 = :v1 AND pk2 = :v2 ... for the object's primary key.
   static ColumnElement match_primary_key(const T& object) {
-    std::vector<const Column*> key_columns = Mapper<T>::table().primary_key();
-    std::vector<Value> key = Mapper<T>::primary_key(object);
-    std::vector<ColumnElement> terms;
-    for (std::size_t i = 0; i < key_columns.size(); ++i) {
-      terms.push_back(binary(ColumnElement(*key_columns[i]), "=", literal(key[i])));
-    }
-    return terms.size() == 1 ? terms.front() : and_(std::move(terms));
+    return detail::primary_key_condition(Mapper<T>::table(), Mapper<T>::primary_key(object));
   }
 
   // The relationship named `member`, or null.
@@ -283,13 +206,6 @@ struct MapperBase {
       if (info.name == member) return &info;
     }
     return nullptr;
-  }
-
- private:
-  static bool is_unset_key(const Value& value) {
-    if (is_null(value)) return true;
-    const auto* number = std::get_if<std::int64_t>(&value);
-    return number != nullptr && *number == 0;
   }
 };
 
@@ -317,19 +233,9 @@ std::vector<T> hydrate_all(Result&& result) {
 // Inserts `object` and, when the database generated its autoincrement key, writes it back.
 template <Mapped T>
 void insert_object(Connection& connection, T& object) {
-  const Table& table = Mapper<T>::table();
-  Params params = Mapper<T>::insert_params(object);
-  const Column* autoincrement = table.autoincrement_column();
-  bool generated = autoincrement != nullptr &&
-                   std::none_of(params.begin(), params.end(),
-                                [&](const Param& p) { return p.name == autoincrement->name(); });
-  if (!generated) {
-    connection.execute(insert(table).values(std::move(params)));
-    return;
-  }
-  Result result =
-      connection.execute(insert(table).values(std::move(params)).returning(*autoincrement));
-  if (std::optional<Row> row = result.first()) Mapper<T>::hydrate_partial(*row, object);
+  std::optional<Row> row =
+      detail::insert_row(connection, Mapper<T>::table(), Mapper<T>::insert_params(object));
+  if (row) Mapper<T>::hydrate_partial(*row, object);
 }
 
 }  // namespace athanor

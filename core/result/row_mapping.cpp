@@ -1,0 +1,128 @@
+// Athanor Core, results: the type-erased half of mapping objects to table rows and back (see
+// athanor/core/detail/row_mapping.hpp). The templates in athanor/mapping/mapper.hpp hand off to
+// these functions, so a model costs its users' translation units only the code that touches its
+// members.
+#include "athanor/core/detail/row_mapping.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "athanor/core/engine.hpp"
+#include "athanor/core/error.hpp"
+#include "athanor/core/schema.hpp"
+
+namespace athanor::detail {
+namespace {
+
+bool is_unset_key(const Value& value) {
+  if (is_null(value)) return true;
+  const auto* number = std::get_if<std::int64_t>(&value);
+  return number != nullptr && *number == 0;
+}
+
+}  // namespace
+
+Params column_params(const Table& table, std::vector<Value> values) {
+  Params params;
+  params.reserve(values.size());
+  std::size_t i = 0;
+  for (const Column& column : table.columns()) params.emplace_back(column.name(), values[i++]);
+  return params;
+}
+
+Params insert_params(const Table& table, std::vector<Value> values) {
+  const Column* autoincrement = table.autoincrement_column();
+  Params params;
+  params.reserve(values.size());
+  std::size_t i = 0;
+  for (const Column& column : table.columns()) {
+    const Value& value = values[i++];
+    if (&column == autoincrement && is_unset_key(value)) continue;
+    params.emplace_back(column.name(), value);
+  }
+  return params;
+}
+
+std::vector<std::size_t> changed_columns(const std::vector<Value>& before,
+                                         const std::vector<Value>& now) {
+  std::vector<std::size_t> changed;
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    if (i >= before.size() || !(before[i] == now[i])) changed.push_back(i);
+  }
+  return changed;
+}
+
+Params changed_params(const Table& table, const std::vector<Value>& before,
+                      std::vector<Value> now) {
+  Params params;
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    if (i >= before.size() || !(before[i] == now[i])) {
+      params.emplace_back(table.columns()[i].name(), std::move(now[i]));
+    }
+  }
+  return params;
+}
+
+ColumnElement primary_key_condition(const Table& table, const std::vector<Value>& key) {
+  std::vector<const Column*> key_columns = table.primary_key();
+  std::vector<ColumnElement> terms;
+  for (std::size_t i = 0; i < key_columns.size(); ++i) {
+    terms.push_back(binary(ColumnElement(*key_columns[i]), "=", literal(key[i])));
+  }
+  return terms.size() == 1 ? terms.front() : and_(std::move(terms));
+}
+
+std::vector<std::size_t> layout_by_name(const Table& table, const std::vector<std::string>& keys,
+                                        bool require_all) {
+  std::vector<std::size_t> positions;
+  positions.reserve(table.columns().size());
+  for (const Column& column : table.columns()) {
+    std::size_t found = kAbsentColumn;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] == column.name()) {
+        found = i;
+        break;
+      }
+    }
+    if (found == kAbsentColumn && require_all) {
+      throw ArgumentError("cannot load a '" + table.name() + "' object: the row has no column '" +
+                          column.name() + "'");
+    }
+    positions.push_back(found);
+  }
+  return positions;
+}
+
+std::vector<std::size_t> layout_at(const Table& table, std::size_t offset, std::size_t row_size) {
+  std::size_t count = table.columns().size();
+  if (offset + count > row_size) {
+    throw ArgumentError("cannot load a '" + table.name() + "' object: the row has " +
+                        std::to_string(row_size) + " columns, the table needs " +
+                        std::to_string(count) + " from position " + std::to_string(offset));
+  }
+  std::vector<std::size_t> positions(count);
+  for (std::size_t i = 0; i < count; ++i) positions[i] = offset + i;
+  return positions;
+}
+
+std::optional<Row> insert_row(Connection& connection, const Table& table, Params params) {
+  const Column* autoincrement = table.autoincrement_column();
+  bool generated = autoincrement != nullptr &&
+                   std::none_of(params.begin(), params.end(),
+                                [&](const Param& p) { return p.name == autoincrement->name(); });
+  if (!generated) {
+    connection.execute(insert(table).values(std::move(params)));
+    return std::nullopt;
+  }
+  Result result =
+      connection.execute(insert(table).values(std::move(params)).returning(*autoincrement));
+  return result.first();
+}
+
+}  // namespace athanor::detail

@@ -1,0 +1,62 @@
+// Athanor Core (detail): the type-erased half of mapping objects to table rows and back.
+//
+// athanor::MapperBase<T> (athanor/mapping/mapper.hpp) turns an object into its column values and
+// a row into an object; everything that does not depend on T (pairing values with column names,
+// comparing snapshots, finding columns in a row, the INSERT of an object) is here, compiled once
+// in the library instead of in every translation unit for every model. Values are always in the
+// table's column order. Not part of the stable API: use athanor/mapping.hpp.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "athanor/core/result.hpp"
+#include "athanor/core/sql.hpp"
+#include "athanor/core/value.hpp"
+
+namespace athanor {
+
+class Connection;
+class Table;
+
+namespace detail {
+
+// A column the row does not have (in a layout).
+inline constexpr std::size_t kAbsentColumn = static_cast<std::size_t>(-1);
+
+// Column name -> value for every column of `table`.
+// REQUIRES: `values` holds one value per column.
+Params column_params(const Table& table, std::vector<Value> values);
+
+// column_params() without the autoincrement key when it is unset (NULL or 0), so that the
+// database generates it.
+Params insert_params(const Table& table, std::vector<Value> values);
+
+// Ordinals of the values in `now` that differ from `before` (or that `before` does not have).
+std::vector<std::size_t> changed_columns(const std::vector<Value>& before,
+                                         const std::vector<Value>& now);
+
+// Column name -> value in `now` for the columns changed_columns() finds: an UPDATE's SET list.
+Params changed_params(const Table& table, const std::vector<Value>& before, std::vector<Value> now);
+
+// pk1 = :v1 AND pk2 = :v2 ... for the primary key values `key`, in primary key order.
+ColumnElement primary_key_condition(const Table& table, const std::vector<Value>& key);
+
+// Positions of `table`'s columns among `keys` (by name). Missing columns are kAbsentColumn, or
+// raise ArgumentError when `require_all`.
+std::vector<std::size_t> layout_by_name(const Table& table, const std::vector<std::string>& keys,
+                                        bool require_all);
+
+// Positions of `table`'s columns in a row where they start at `offset`, in column order. Throws
+// ArgumentError when the row is too short.
+std::vector<std::size_t> layout_at(const Table& table, std::size_t offset, std::size_t row_size);
+
+// Executes INSERT of `params` (as insert_params() gives them) into `table` on `connection`. When
+// the database generates the autoincrement key, returns the row RETURNING it; otherwise nullopt.
+// Throws what Connection::execute throws.
+std::optional<Row> insert_row(Connection& connection, const Table& table, Params params);
+
+}  // namespace detail
+}  // namespace athanor
