@@ -406,42 +406,24 @@ class Emitter {
     }
     out_ << "    return defined;\n  }\n";
 
-    // values()
-    std::vector<std::string> values;
+    // values() and primary_key(): one ColumnWriter::write() per member, like load()'s reads.
+    std::vector<const ColumnModel*> columns;
+    std::vector<const ColumnModel*> key;
     for (const ColumnModel& c : t.columns) {
-      values.push_back(
-          fmt::format("to_db{}(object.{})", c.enum_as_integer ? "<IntegerStorage>" : "", c.member));
+      columns.push_back(&c);
+      if (c.primary_key) key.push_back(&c);
     }
-    out_ << fmt::format("\n  static std::vector<Value> values(const {}& object) {{\n", model);
-    out_ << "    return " << fit(11, "{", values, "};") << "\n  }\n";
+    emit_writer("values", model, columns);
 
     // load()
     out_ << fmt::format("\n  static void load(const ColumnReader& reader, {}& object) {{\n", model);
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
       const ColumnModel& c = t.columns[i];
-      out_ << fmt::format("    reader.read{}({}, object.{});\n",
-                          c.enum_as_integer ? "<IntegerStorage>" : "", i, c.member);
+      out_ << fmt::format("    reader.read{}({}, object.{});\n", storage(c), i, c.member);
     }
     out_ << "  }\n";
 
-    // primary_key()
-    std::vector<std::string> key;
-    for (const ColumnModel& c : t.columns) {
-      if (c.primary_key) {
-        key.push_back(fmt::format("to_db{}(object.{})", c.enum_as_integer ? "<IntegerStorage>" : "",
-                                  c.member));
-      }
-    }
-    std::string key_head =
-        fmt::format("  static std::vector<Value> primary_key(const {}& object) {{ ", model);
-    std::string key_line = fmt::format("{}return {{{}}}; }}", key_head, join(key, ", "));
-    if (key_line.size() <= kColumnLimit) {
-      out_ << "\n" << key_line << "\n";
-    } else {
-      out_ << fmt::format("\n  static std::vector<Value> primary_key(const {}& object) {{\n",
-                          model);
-      out_ << "    return " << fit(11, "{", key, "};") << "\n  }\n";
-    }
+    emit_writer("primary_key", model, key);
 
     // relationships()
     if (t.relationships.empty()) {
@@ -450,6 +432,22 @@ class Emitter {
       emit_relationships(t);
     }
     out_ << "};\n";
+  }
+
+  // The template argument of a member stored other than by default: "<IntegerStorage>" or "".
+  static std::string storage(const ColumnModel& c) {
+    return c.enum_as_integer ? "<IntegerStorage>" : "";
+  }
+
+  // static std::vector<Value> <function>(const Model& object): the members' values, in order.
+  void emit_writer(std::string_view function, const std::string& model,
+                   const std::vector<const ColumnModel*>& columns) {
+    out_ << fmt::format("\n  static std::vector<Value> {}(const {}& object) {{\n", function, model);
+    out_ << fmt::format("    ColumnWriter writer({});\n", columns.size());
+    for (const ColumnModel* c : columns) {
+      out_ << fmt::format("    writer.write{}(object.{});\n", storage(*c), c->member);
+    }
+    out_ << "    return writer.take();\n  }\n";
   }
 
   void emit_relationships(const TableModel& t) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -27,6 +28,17 @@ bool is_unset_key(const Value& value) {
 }
 
 }  // namespace
+
+void reserve_values(std::vector<Value>& out, std::size_t count) { out.reserve(out.size() + count); }
+void append_null(std::vector<Value>& out) { out.emplace_back(); }
+void append_value(std::vector<Value>& out, bool value) { out.emplace_back(value); }
+void append_value(std::vector<Value>& out, std::int64_t value) { out.emplace_back(value); }
+void append_value(std::vector<Value>& out, double value) { out.emplace_back(value); }
+void append_value(std::vector<Value>& out, const std::string& value) { out.emplace_back(value); }
+void append_value(std::vector<Value>& out, std::string_view value) {
+  out.emplace_back(std::string(value));
+}
+void append_value(std::vector<Value>& out, Value&& value) { out.push_back(std::move(value)); }
 
 Params column_params(const Table& table, std::vector<Value> values) {
   Params params;

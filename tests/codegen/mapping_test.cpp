@@ -184,6 +184,60 @@ TEST(MappingBind, BindHydrateRoundTrip) {
   EXPECT_EQ(back.cached_rank, -1);  // transient members keep their default
 }
 
+// values() writes through ColumnWriter, whose common types are converted by compiled code; the
+// result must be exactly what to_db() makes of each member.
+TEST(MappingBind, ValuesAreWhatToDbMakes) {
+  using athanor::IntegerStorage;
+  using athanor::to_db;
+  catalog::Item item = sample_item();
+  std::vector<athanor::Value> expected = {
+      to_db(item.id),       to_db(item.flag),
+      to_db(item.tiny),     to_db(item.small),
+      to_db(item.medium),   to_db(item.unsigned_medium),
+      to_db(item.big),      to_db(item.ratio),
+      to_db(item.amount),   to_db(item.label),
+      to_db(item.body),     to_db(item.payload),
+      to_db(item.price),    to_db(item.day),
+      to_db(item.birthday), to_db(item.created_at),
+      to_db(item.local_at), to_db(item.opens_at),
+      to_db(item.uuid),     to_db(item.document),
+      to_db(item.color),    to_db<IntegerStorage>(item.priority)};
+  EXPECT_EQ(Mapper<catalog::Item>::values(item), expected);
+  EXPECT_EQ(Mapper<catalog::Item>::primary_key(item), std::vector{to_db(item.id)});
+
+  catalog::MaybeItem maybe;
+  maybe.id = 4;
+  auto maybe_values = [](const catalog::MaybeItem& m) {
+    return std::vector<athanor::Value>{to_db(m.id),
+                                       to_db(m.flag),
+                                       to_db(m.medium),
+                                       to_db(m.amount),
+                                       to_db(m.body),
+                                       to_db(m.payload),
+                                       to_db(m.day),
+                                       to_db(m.created_at),
+                                       to_db(m.opens_at),
+                                       to_db(m.uuid),
+                                       to_db(m.document),
+                                       to_db(m.color),
+                                       to_db<IntegerStorage>(m.priority)};
+  };
+  EXPECT_EQ(Mapper<catalog::MaybeItem>::values(maybe), maybe_values(maybe));
+  maybe.flag = false;
+  maybe.medium = -5;
+  maybe.amount = 2.5;
+  maybe.body = "body";
+  maybe.payload = athanor::Bytes{std::byte{1}};
+  maybe.day = item.day;
+  maybe.created_at = item.created_at;
+  maybe.opens_at = item.opens_at;
+  maybe.uuid = item.uuid;
+  maybe.document = item.document;
+  maybe.color = catalog::Color::kGreen;
+  maybe.priority = catalog::Priority::kHigh;
+  EXPECT_EQ(Mapper<catalog::MaybeItem>::values(maybe), maybe_values(maybe));
+}
+
 TEST(MappingBind, OptionalMembersHoldNull) {
   catalog::MaybeItem empty;
   empty.id = 3;

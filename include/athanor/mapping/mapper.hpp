@@ -2,7 +2,7 @@
 //
 // A generated specialisation provides, as static members:
 //   table()          the model's Table, defined once in model_metadata() (mapping/table.hpp)
-//   values(o)        the member values as Values, in the table's column order
+//   values(o)        the member values as Values, in the table's column order (a ColumnWriter)
 //   load(reader, o)  reads the columns a ColumnReader has into the members
 //   primary_key(o)   the primary key values, in primary key order
 //   relationships()  the relationship descriptors (RelationshipInfo), in member order
@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -137,6 +138,49 @@ class ColumnReader {
  private:
   const Row& row_;
   std::span<const std::size_t> positions_;
+};
+
+// ---- writing values ---------------------------------------------------------------------------
+
+// Collects a model's column values, in the table's column order: what Mapper<T>::values() and
+// primary_key() return. The Values are the ones to_db<Storage>(member) gives; those of the common
+// member types are made by Core's compiled code, so a model's values() constructs none inline.
+class ColumnWriter {
+ public:
+  explicit ColumnWriter(std::size_t count) { detail::reserve_values(values_, count); }
+
+  template <class Storage = DefaultStorage, class M>
+  ColumnWriter& write(const M& member) {
+    if constexpr (is_optional_v<M>) {
+      if (!member) {
+        detail::append_null(values_);
+      } else {
+        write<Storage>(*member);
+      }
+    } else if constexpr (std::is_enum_v<M> && !std::is_same_v<Storage, IntegerStorage>) {
+      detail::append_value(values_, enum_to_text(member));
+    } else if constexpr (std::is_enum_v<M>) {
+      detail::append_value(
+          values_, static_cast<std::int64_t>(static_cast<std::underlying_type_t<M>>(member)));
+    } else if constexpr (std::is_same_v<M, bool>) {
+      detail::append_value(values_, member);
+    } else if constexpr (std::is_integral_v<M>) {
+      detail::append_value(values_, static_cast<std::int64_t>(member));
+    } else if constexpr (std::is_floating_point_v<M>) {
+      detail::append_value(values_, static_cast<double>(member));
+    } else if constexpr (std::is_same_v<M, std::string>) {
+      detail::append_value(values_, member);
+    } else {
+      detail::append_value(values_, to_value(member));
+    }
+    return *this;
+  }
+
+  // The values written so far; the writer is left empty.
+  std::vector<Value> take() noexcept { return std::move(values_); }
+
+ private:
+  std::vector<Value> values_;
 };
 
 // ---- MapperBase -------------------------------------------------------------------------------

@@ -60,28 +60,30 @@ struct Mapper<catalog::Item> : MapperBase<catalog::Item> {
   }
 
   static std::vector<Value> values(const catalog::Item& object) {
-    return {to_db(object.id),
-            to_db(object.flag),
-            to_db(object.tiny),
-            to_db(object.small),
-            to_db(object.medium),
-            to_db(object.unsigned_medium),
-            to_db(object.big),
-            to_db(object.ratio),
-            to_db(object.amount),
-            to_db(object.label),
-            to_db(object.body),
-            to_db(object.payload),
-            to_db(object.price),
-            to_db(object.day),
-            to_db(object.birthday),
-            to_db(object.created_at),
-            to_db(object.local_at),
-            to_db(object.opens_at),
-            to_db(object.uuid),
-            to_db(object.document),
-            to_db(object.color),
-            to_db<IntegerStorage>(object.priority)};
+    ColumnWriter writer(22);
+    writer.write(object.id);
+    writer.write(object.flag);
+    writer.write(object.tiny);
+    writer.write(object.small);
+    writer.write(object.medium);
+    writer.write(object.unsigned_medium);
+    writer.write(object.big);
+    writer.write(object.ratio);
+    writer.write(object.amount);
+    writer.write(object.label);
+    writer.write(object.body);
+    writer.write(object.payload);
+    writer.write(object.price);
+    writer.write(object.day);
+    writer.write(object.birthday);
+    writer.write(object.created_at);
+    writer.write(object.local_at);
+    writer.write(object.opens_at);
+    writer.write(object.uuid);
+    writer.write(object.document);
+    writer.write(object.color);
+    writer.write<IntegerStorage>(object.priority);
+    return writer.take();
   }
 
   static void load(const ColumnReader& reader, catalog::Item& object) {
@@ -109,7 +111,11 @@ struct Mapper<catalog::Item> : MapperBase<catalog::Item> {
     reader.read<IntegerStorage>(21, object.priority);
   }
 
-  static std::vector<Value> primary_key(const catalog::Item& object) { return {to_db(object.id)}; }
+  static std::vector<Value> primary_key(const catalog::Item& object) {
+    ColumnWriter writer(1);
+    writer.write(object.id);
+    return writer.take();
+  }
 
   static std::span<const RelationshipInfo> relationships() { return {}; }
 };
@@ -138,19 +144,21 @@ struct Mapper<catalog::MaybeItem> : MapperBase<catalog::MaybeItem> {
   }
 
   static std::vector<Value> values(const catalog::MaybeItem& object) {
-    return {to_db(object.id),
-            to_db(object.flag),
-            to_db(object.medium),
-            to_db(object.amount),
-            to_db(object.body),
-            to_db(object.payload),
-            to_db(object.day),
-            to_db(object.created_at),
-            to_db(object.opens_at),
-            to_db(object.uuid),
-            to_db(object.document),
-            to_db(object.color),
-            to_db<IntegerStorage>(object.priority)};
+    ColumnWriter writer(13);
+    writer.write(object.id);
+    writer.write(object.flag);
+    writer.write(object.medium);
+    writer.write(object.amount);
+    writer.write(object.body);
+    writer.write(object.payload);
+    writer.write(object.day);
+    writer.write(object.created_at);
+    writer.write(object.opens_at);
+    writer.write(object.uuid);
+    writer.write(object.document);
+    writer.write(object.color);
+    writer.write<IntegerStorage>(object.priority);
+    return writer.take();
   }
 
   static void load(const ColumnReader& reader, catalog::MaybeItem& object) {
@@ -170,7 +178,9 @@ struct Mapper<catalog::MaybeItem> : MapperBase<catalog::MaybeItem> {
   }
 
   static std::vector<Value> primary_key(const catalog::MaybeItem& object) {
-    return {to_db(object.id)};
+    ColumnWriter writer(1);
+    writer.write(object.id);
+    return writer.take();
   }
 
   static std::span<const RelationshipInfo> relationships() { return {}; }

@@ -30,7 +30,11 @@ struct Mapper<library::Author> : MapperBase<library::Author> {
   }
 
   static std::vector<Value> values(const library::Author& object) {
-    return {to_db(object.id), to_db(object.name), to_db(object.birth_year)};
+    ColumnWriter writer(3);
+    writer.write(object.id);
+    writer.write(object.name);
+    writer.write(object.birth_year);
+    return writer.take();
   }
 
   static void load(const ColumnReader& reader, library::Author& object) {
@@ -40,7 +44,9 @@ struct Mapper<library::Author> : MapperBase<library::Author> {
   }
 
   static std::vector<Value> primary_key(const library::Author& object) {
-    return {to_db(object.id)};
+    ColumnWriter writer(1);
+    writer.write(object.id);
+    return writer.take();
   }
 
   static std::span<const RelationshipInfo> relationships() {
@@ -89,11 +95,13 @@ struct Mapper<library::Book> : MapperBase<library::Book> {
   }
 
   static std::vector<Value> values(const library::Book& object) {
-    return {to_db(object.id),
-            to_db(object.author_id),
-            to_db(object.title),
-            to_db(object.pages),
-            to_db(object.stock)};
+    ColumnWriter writer(5);
+    writer.write(object.id);
+    writer.write(object.author_id);
+    writer.write(object.title);
+    writer.write(object.pages);
+    writer.write(object.stock);
+    return writer.take();
   }
 
   static void load(const ColumnReader& reader, library::Book& object) {
@@ -104,7 +112,11 @@ struct Mapper<library::Book> : MapperBase<library::Book> {
     reader.read(4, object.stock);
   }
 
-  static std::vector<Value> primary_key(const library::Book& object) { return {to_db(object.id)}; }
+  static std::vector<Value> primary_key(const library::Book& object) {
+    ColumnWriter writer(1);
+    writer.write(object.id);
+    return writer.take();
+  }
 
   static std::span<const RelationshipInfo> relationships() {
     static constexpr ColumnPair kAuthorJoin[] = {{"author_id", "id"}};
@@ -149,7 +161,10 @@ struct Mapper<library::Genre> : MapperBase<library::Genre> {
   }
 
   static std::vector<Value> values(const library::Genre& object) {
-    return {to_db(object.id), to_db(object.name)};
+    ColumnWriter writer(2);
+    writer.write(object.id);
+    writer.write(object.name);
+    return writer.take();
   }
 
   static void load(const ColumnReader& reader, library::Genre& object) {
@@ -157,7 +172,11 @@ struct Mapper<library::Genre> : MapperBase<library::Genre> {
     reader.read(1, object.name);
   }
 
-  static std::vector<Value> primary_key(const library::Genre& object) { return {to_db(object.id)}; }
+  static std::vector<Value> primary_key(const library::Genre& object) {
+    ColumnWriter writer(1);
+    writer.write(object.id);
+    return writer.take();
+  }
 
   static std::span<const RelationshipInfo> relationships() {
     static constexpr ColumnPair kBooksJoin[] = {{"id", "genre_id"}};
@@ -200,7 +219,10 @@ struct Mapper<library::BookGenre> : MapperBase<library::BookGenre> {
   }
 
   static std::vector<Value> values(const library::BookGenre& object) {
-    return {to_db(object.book_id), to_db(object.genre_id)};
+    ColumnWriter writer(2);
+    writer.write(object.book_id);
+    writer.write(object.genre_id);
+    return writer.take();
   }
 
   static void load(const ColumnReader& reader, library::BookGenre& object) {
@@ -209,7 +231,10 @@ struct Mapper<library::BookGenre> : MapperBase<library::BookGenre> {
   }
 
   static std::vector<Value> primary_key(const library::BookGenre& object) {
-    return {to_db(object.book_id), to_db(object.genre_id)};
+    ColumnWriter writer(2);
+    writer.write(object.book_id);
+    writer.write(object.genre_id);
+    return writer.take();
   }
 
   static std::span<const RelationshipInfo> relationships() { return {}; }

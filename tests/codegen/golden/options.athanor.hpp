@@ -64,15 +64,17 @@ struct Mapper<LedgerAccount> : MapperBase<LedgerAccount> {
   }
 
   static std::vector<Value> values(const LedgerAccount& object) {
-    return {to_db(object.number),
-            to_db(object.owner),
-            to_db(object.code),
-            to_db(object.balance),
-            to_db(object.notes),
-            to_db(object.updated_at),
-            to_db(object.opened_on),
-            to_db(object.stage),
-            to_db(object.limit_cents)};
+    ColumnWriter writer(9);
+    writer.write(object.number);
+    writer.write(object.owner);
+    writer.write(object.code);
+    writer.write(object.balance);
+    writer.write(object.notes);
+    writer.write(object.updated_at);
+    writer.write(object.opened_on);
+    writer.write(object.stage);
+    writer.write(object.limit_cents);
+    return writer.take();
   }
 
   static void load(const ColumnReader& reader, LedgerAccount& object) {
@@ -88,7 +90,9 @@ struct Mapper<LedgerAccount> : MapperBase<LedgerAccount> {
   }
 
   static std::vector<Value> primary_key(const LedgerAccount& object) {
-    return {to_db(object.number)};
+    ColumnWriter writer(1);
+    writer.write(object.number);
+    return writer.take();
   }
 
   static std::span<const RelationshipInfo> relationships() { return {}; }
@@ -121,11 +125,13 @@ struct Mapper<LedgerEntry> : MapperBase<LedgerEntry> {
   }
 
   static std::vector<Value> values(const LedgerEntry& object) {
-    return {to_db(object.id),
-            to_db(object.account_number),
-            to_db(object.counter_account),
-            to_db(object.reverses),
-            to_db(object.amount)};
+    ColumnWriter writer(5);
+    writer.write(object.id);
+    writer.write(object.account_number);
+    writer.write(object.counter_account);
+    writer.write(object.reverses);
+    writer.write(object.amount);
+    return writer.take();
   }
 
   static void load(const ColumnReader& reader, LedgerEntry& object) {
@@ -136,7 +142,11 @@ struct Mapper<LedgerEntry> : MapperBase<LedgerEntry> {
     reader.read(4, object.amount);
   }
 
-  static std::vector<Value> primary_key(const LedgerEntry& object) { return {to_db(object.id)}; }
+  static std::vector<Value> primary_key(const LedgerEntry& object) {
+    ColumnWriter writer(1);
+    writer.write(object.id);
+    return writer.take();
+  }
 
   static std::span<const RelationshipInfo> relationships() {
     static constexpr ColumnPair kAccountJoin[] = {{"account_number", "number"}};

@@ -30,7 +30,11 @@ struct Mapper<library::members::Reader> : MapperBase<library::members::Reader> {
   }
 
   static std::vector<Value> values(const library::members::Reader& object) {
-    return {to_db(object.id), to_db(object.name), to_db(object.referred_by)};
+    ColumnWriter writer(3);
+    writer.write(object.id);
+    writer.write(object.name);
+    writer.write(object.referred_by);
+    return writer.take();
   }
 
   static void load(const ColumnReader& reader, library::members::Reader& object) {
@@ -40,7 +44,9 @@ struct Mapper<library::members::Reader> : MapperBase<library::members::Reader> {
   }
 
   static std::vector<Value> primary_key(const library::members::Reader& object) {
-    return {to_db(object.id)};
+    ColumnWriter writer(1);
+    writer.write(object.id);
+    return writer.take();
   }
 
   static std::span<const RelationshipInfo> relationships() {
@@ -103,7 +109,11 @@ struct Mapper<library::members::Card> : MapperBase<library::members::Card> {
   }
 
   static std::vector<Value> values(const library::members::Card& object) {
-    return {to_db(object.id), to_db(object.reader_id), to_db(object.number)};
+    ColumnWriter writer(3);
+    writer.write(object.id);
+    writer.write(object.reader_id);
+    writer.write(object.number);
+    return writer.take();
   }
 
   static void load(const ColumnReader& reader, library::members::Card& object) {
@@ -113,7 +123,9 @@ struct Mapper<library::members::Card> : MapperBase<library::members::Card> {
   }
 
   static std::vector<Value> primary_key(const library::members::Card& object) {
-    return {to_db(object.id)};
+    ColumnWriter writer(1);
+    writer.write(object.id);
+    return writer.take();
   }
 
   static std::span<const RelationshipInfo> relationships() {
@@ -150,10 +162,12 @@ struct Mapper<library::members::Loan> : MapperBase<library::members::Loan> {
   }
 
   static std::vector<Value> values(const library::members::Loan& object) {
-    return {to_db(object.id),
-            to_db(object.reader_id),
-            to_db(object.book_id),
-            to_db(object.renewed_from_book_id)};
+    ColumnWriter writer(4);
+    writer.write(object.id);
+    writer.write(object.reader_id);
+    writer.write(object.book_id);
+    writer.write(object.renewed_from_book_id);
+    return writer.take();
   }
 
   static void load(const ColumnReader& reader, library::members::Loan& object) {
@@ -164,7 +178,9 @@ struct Mapper<library::members::Loan> : MapperBase<library::members::Loan> {
   }
 
   static std::vector<Value> primary_key(const library::members::Loan& object) {
-    return {to_db(object.id)};
+    ColumnWriter writer(1);
+    writer.write(object.id);
+    return writer.take();
   }
 
   static std::span<const RelationshipInfo> relationships() {

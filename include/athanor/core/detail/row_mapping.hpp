@@ -1,15 +1,18 @@
 // Athanor Core (detail): the type-erased half of mapping objects to table rows and back.
 //
 // athanor::MapperBase<T> (athanor/mapping/mapper.hpp) turns an object into its column values and
-// a row into an object; everything that does not depend on T (pairing values with column names,
-// comparing snapshots, finding columns in a row, the INSERT of an object) is here, compiled once
-// in the library instead of in every translation unit for every model. Values are always in the
-// table's column order. Not part of the stable API: use athanor/mapping.hpp.
+// a row into an object; everything that does not depend on T (making the Values of the common
+// member types, pairing values with column names, comparing snapshots, finding columns in a row,
+// the INSERT of an object) is here, compiled once in the library instead of in every translation
+// unit for every model. Values are always in the table's column order. Not part of the stable
+// API: use athanor/mapping.hpp.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "athanor/core/result.hpp"
@@ -25,6 +28,24 @@ namespace detail {
 
 // A column the row does not have (in a layout).
 inline constexpr std::size_t kAbsentColumn = static_cast<std::size_t>(-1);
+
+// Building an object's values (athanor::ColumnWriter). These are compiled, not inline: C++20 makes
+// std::vector's members constexpr, and compilers instantiate a constexpr function template where
+// it is named, even in an inline function that is never called, so an inline reserve() or
+// push_back() of a Value would compile vector<Value>'s growth (and Value's copy and move) in
+// every translation unit that includes the mapping headers.
+//
+// Reserves room for `count` more values.
+void reserve_values(std::vector<Value>& out, std::size_t count);
+// Append one member's Value to `out`, as to_value() makes it (ColumnWriter picks the overload).
+// The last one takes a Value made by the caller, for the less common types.
+void append_null(std::vector<Value>& out);
+void append_value(std::vector<Value>& out, bool value);
+void append_value(std::vector<Value>& out, std::int64_t value);
+void append_value(std::vector<Value>& out, double value);
+void append_value(std::vector<Value>& out, const std::string& value);
+void append_value(std::vector<Value>& out, std::string_view value);
+void append_value(std::vector<Value>& out, Value&& value);
 
 // Column name -> value for every column of `table`.
 // REQUIRES: `values` holds one value per column.
