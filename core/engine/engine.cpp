@@ -206,8 +206,9 @@ std::string normalize_isolation_level(std::string_view level, const Dialect& dia
   return name;
 }
 
-// Assigns `param`'s value to `out`: moved when `params` is a mutable set the caller gave up and
-// `move` says no other placeholder reads the same key.
+// Assigns `param`'s value to `out`. `P` is Param when the caller gave its parameter sets up
+// (std::vector<Params>&&), const Param otherwise; the value is moved only in the first case and
+// when `move` says no other placeholder reads the same key.
 template <class P>
 void transfer(P& param, Value& out, bool move) {
   if constexpr (!std::is_const_v<P>) {
