@@ -2,6 +2,7 @@
 //
 // These names are backend-neutral (SQLAlchemy's generic spelling); each dialect renders its own
 // DDL type in type_ddl(). They appear in to_json(metadata) and in error messages.
+#include <algorithm>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -12,22 +13,22 @@
 
 namespace athanor {
 
-std::string type_name(const TypeEngine& type) {
+std::string render_type(const TypeEngine& type, const TypeSpelling& spelling) {
   return std::visit(
-      [](const auto& t) -> std::string {
+      [&](const auto& t) -> std::string {
         using T = std::decay_t<decltype(t)>;
         if constexpr (std::is_same_v<T, Integer>) {
-          return "INTEGER";
+          return std::string(spelling.integer);
         } else if constexpr (std::is_same_v<T, BigInteger>) {
-          return "BIGINT";
+          return std::string(spelling.big_integer);
         } else if constexpr (std::is_same_v<T, SmallInteger>) {
-          return "SMALLINT";
+          return std::string(spelling.small_integer);
         } else if constexpr (std::is_same_v<T, Boolean>) {
-          return "BOOLEAN";
+          return std::string(spelling.boolean);
         } else if constexpr (std::is_same_v<T, Float>) {
-          return "FLOAT";
+          return std::string(spelling.float_type);
         } else if constexpr (std::is_same_v<T, Double>) {
-          return "DOUBLE";
+          return std::string(spelling.double_type);
         } else if constexpr (std::is_same_v<T, Numeric>) {
           if (t.precision && t.scale) return fmt::format("NUMERIC({}, {})", *t.precision, *t.scale);
           if (t.precision) return fmt::format("NUMERIC({})", *t.precision);
@@ -35,21 +36,26 @@ std::string type_name(const TypeEngine& type) {
         } else if constexpr (std::is_same_v<T, String>) {
           return t.length ? fmt::format("VARCHAR({})", *t.length) : std::string("VARCHAR");
         } else if constexpr (std::is_same_v<T, Text>) {
-          return "TEXT";
+          return std::string(spelling.text);
         } else if constexpr (std::is_same_v<T, Date>) {
-          return "DATE";
+          return std::string(spelling.date);
         } else if constexpr (std::is_same_v<T, DateTime>) {
-          return t.timezone ? "DATETIME(timezone=True)" : "DATETIME";
+          return std::string(t.timezone ? spelling.datetime_tz : spelling.datetime);
         } else if constexpr (std::is_same_v<T, Time>) {
-          return "TIME";
+          return std::string(spelling.time);
         } else if constexpr (std::is_same_v<T, LargeBinary>) {
-          return "BLOB";
+          return std::string(spelling.binary);
         } else if constexpr (std::is_same_v<T, JSON>) {
-          return "JSON";
+          return std::string(spelling.json);
         } else if constexpr (std::is_same_v<T, Uuid>) {
-          return "UUID";
+          return std::string(spelling.uuid);
         } else {
           static_assert(std::is_same_v<T, Enum>);
+          if (spelling.enum_as_varchar) {
+            std::size_t longest = 1;
+            for (const std::string& label : t.values) longest = std::max(longest, label.size());
+            return fmt::format("VARCHAR({})", longest);
+          }
           std::string out = "ENUM(";
           for (std::size_t i = 0; i < t.values.size(); ++i) {
             if (i > 0) out += ", ";
@@ -65,6 +71,8 @@ std::string type_name(const TypeEngine& type) {
       },
       type);
 }
+
+std::string type_name(const TypeEngine& type) { return render_type(type, TypeSpelling{}); }
 
 bool is_integer_type(const TypeEngine& type) noexcept {
   return std::holds_alternative<Integer>(type) || std::holds_alternative<BigInteger>(type) ||

@@ -290,50 +290,13 @@ void read_item(const std::vector<DepthToken>& item, SqliteTableText& out) {
 }  // namespace
 
 std::string sqlite_type_name(const TypeEngine& type) {
-  return std::visit(
-      [](const auto& t) -> std::string {
-        using T = std::decay_t<decltype(t)>;
-        if constexpr (std::is_same_v<T, Integer>) {
-          return "INTEGER";
-        } else if constexpr (std::is_same_v<T, BigInteger>) {
-          return "BIGINT";
-        } else if constexpr (std::is_same_v<T, SmallInteger>) {
-          return "SMALLINT";
-        } else if constexpr (std::is_same_v<T, Boolean>) {
-          return "BOOLEAN";
-        } else if constexpr (std::is_same_v<T, Float>) {
-          return "FLOAT";
-        } else if constexpr (std::is_same_v<T, Double>) {
-          return "DOUBLE";
-        } else if constexpr (std::is_same_v<T, Numeric>) {
-          if (!t.precision) return "NUMERIC";
-          if (!t.scale) return fmt::format("NUMERIC({})", *t.precision);
-          return fmt::format("NUMERIC({}, {})", *t.precision, *t.scale);
-        } else if constexpr (std::is_same_v<T, String>) {
-          return t.length ? fmt::format("VARCHAR({})", *t.length) : std::string("VARCHAR");
-        } else if constexpr (std::is_same_v<T, Text>) {
-          return "TEXT";
-        } else if constexpr (std::is_same_v<T, Date>) {
-          return "DATE";
-        } else if constexpr (std::is_same_v<T, DateTime>) {
-          // Both store UTC text; the name only keeps the flag for reflection.
-          return t.timezone ? "TIMESTAMP WITH TIME ZONE" : "DATETIME";
-        } else if constexpr (std::is_same_v<T, Time>) {
-          return "TIME";
-        } else if constexpr (std::is_same_v<T, LargeBinary>) {
-          return "BLOB";
-        } else if constexpr (std::is_same_v<T, JSON>) {
-          return "JSON";
-        } else if constexpr (std::is_same_v<T, Uuid>) {
-          return fmt::format("VARCHAR({})", kUuidTextLength);
-        } else {
-          static_assert(std::is_same_v<T, Enum>);
-          std::size_t longest = 1;
-          for (const std::string& label : t.values) longest = std::max(longest, label.size());
-          return fmt::format("VARCHAR({})", longest);
-        }
-      },
-      type);
+  static constexpr TypeSpelling kSqliteTypes{
+      // Both store UTC text; the name only keeps the flag for reflection.
+      .datetime_tz = "TIMESTAMP WITH TIME ZONE",
+      .uuid = "VARCHAR(36)",  // kUuidTextLength: parse_sqlite_type reads it back as Uuid
+      .enum_as_varchar = true};
+  static_assert(kUuidTextLength == 36);
+  return render_type(type, kSqliteTypes);
 }
 
 TypeEngine parse_sqlite_type(std::string_view declared) {

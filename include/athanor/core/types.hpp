@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -45,6 +46,31 @@ using TypeEngine = std::variant<Integer, BigInteger, SmallInteger, Boolean, Floa
 // Generic name of a type, SQLAlchemy's repr style: "INTEGER", "VARCHAR(255)", "NUMERIC(10, 2)",
 // "DATETIME(timezone=True)". Used by to_json(metadata) and error messages.
 std::string type_name(const TypeEngine& type);
+
+// How one spelling of SQL types (the generic names, or a dialect's DDL) names each type. The
+// parametrized forms are common to all: NUMERIC(p[, s]) and VARCHAR[(n)].
+struct TypeSpelling {
+  std::string_view integer = "INTEGER";
+  std::string_view big_integer = "BIGINT";
+  std::string_view small_integer = "SMALLINT";
+  std::string_view boolean = "BOOLEAN";
+  std::string_view float_type = "FLOAT";
+  std::string_view double_type = "DOUBLE";
+  std::string_view text = "TEXT";
+  std::string_view date = "DATE";
+  std::string_view datetime = "DATETIME";
+  std::string_view datetime_tz = "DATETIME(timezone=True)";
+  std::string_view time = "TIME";
+  std::string_view binary = "BLOB";
+  std::string_view json = "JSON";
+  std::string_view uuid = "UUID";
+  // An Enum as VARCHAR(longest label), its labels left to a CHECK constraint; otherwise
+  // ENUM('label', ...).
+  bool enum_as_varchar = false;
+};
+
+// `type` in `spelling`.
+std::string render_type(const TypeEngine& type, const TypeSpelling& spelling);
 
 bool is_integer_type(const TypeEngine& type) noexcept;
 
