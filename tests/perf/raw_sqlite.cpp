@@ -81,8 +81,11 @@ std::string sqlite_placeholder(std::size_t) { return "?"; }
 class RawSqlite final : public RawBackend {
  public:
   explicit RawSqlite(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-        SQLITE_OK) {
+    // One thread uses the handle, so SQLite's own mutexes are not needed (the Core driver opens
+    // its connections the same way).
+    if (sqlite3_open_v2(path.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
       std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
       throw std::runtime_error("sqlite3: cannot open " + path + ": " + message);
