@@ -68,8 +68,17 @@ std::shared_ptr<const RowMetadata> ConnectionState::metadata_for(
   if (names.empty()) return RowMetadata::empty();
   if (!last_metadata || last_metadata->names() != names) {
     last_metadata = std::make_shared<const RowMetadata>(names);
+    last_names.reset();
   }
   return last_metadata;
+}
+
+std::shared_ptr<const RowMetadata> ConnectionState::metadata_for(const driver::Cursor& cursor) {
+  const std::shared_ptr<const std::vector<std::string>>& shared = cursor.shared_column_names();
+  if (shared && shared == last_names && last_metadata) return last_metadata;
+  std::shared_ptr<const RowMetadata> metadata = metadata_for(cursor.column_names());
+  last_names = shared;
+  return metadata;
 }
 
 std::shared_ptr<const RowMetadata> ConnectionState::primary_key_metadata(const Table& table) {
@@ -220,6 +229,17 @@ void transfer(P& param, Value& out, bool move) {
   out = param.value;
 }
 
+// The parameter of `params` named `key`, or null. `hint` is where it is expected: parameter
+// sets are usually written in one order, the placeholders' or the previous set's.
+template <class ParamsT>
+auto* find_param(ParamsT& params, std::string_view key, std::size_t hint) {
+  if (hint < params.size() && params[hint].name == key) return &params[hint];
+  for (auto& param : params) {
+    if (param.name == key) return &param;
+  }
+  return static_cast<decltype(&params[0])>(nullptr);
+}
+
 // Fills `out` with the statement's parameters in placeholder order. Values are assigned over
 // the previous execution's, so that strings reuse their buffers. `ParamsT` is Params (values
 // may be moved out) or const Params.
@@ -229,9 +249,7 @@ void bind_parameters(const Compiled& compiled, ParamsT& params, std::vector<Valu
   out.resize(compiled.binds.size());
   for (std::size_t i = 0; i < compiled.binds.size(); ++i) {
     const BindSlot& slot = compiled.binds[i];
-    auto found = std::find_if(params.begin(), params.end(),
-                              [&](const Param& p) { return p.name == slot.key; });
-    if (found != params.end()) {
+    if (auto* found = find_param(params, slot.key, i)) {
       transfer(*found, out[i], move);
     } else if (slot.literal) {
       out[i] = *slot.literal;
@@ -384,7 +402,7 @@ const std::string& Connection::isolation_level() const {
   return state_->entry->isolation_level;
 }
 
-Result Connection::execute(const Executable& statement, const Params& params) {
+Result Connection::execute_params(const Executable& statement, std::span<const Param> params) {
   ConnectionState& s = *state_;
   s.ensure_usable();
   detail::EngineImpl& engine = *s.engine;
@@ -405,9 +423,8 @@ Result Connection::execute(const Executable& statement, const Params& params) {
                      [&](const Param& p) { return names_key(p.name); }) &&
         (ins.rows.empty() || std::none_of(ins.rows[0].begin(), ins.rows[0].end(),
                                           [&](const auto& kv) { return names_key(kv.first); }))) {
-      static const Params kNoKeys;
-      compiled =
-          detail::compile_returning_key(ins, engine.dialect(), *autoinc, keyed ? params : kNoKeys);
+      compiled = detail::compile_returning_key(ins, engine.dialect(), *autoinc,
+                                               keyed ? params : std::span<const Param>());
       returning_key = true;
     }
   }
@@ -442,11 +459,10 @@ Result Connection::execute(const Executable& statement, const Params& params) {
     // The backend has no RETURNING: the one requested column is the autoincrement key.
     cursor->close();
     auto metadata = std::make_shared<RowMetadata>(compiled->column_names);
-    std::vector<Row> rows;
-    rows.emplace_back(metadata, std::vector<Value>{lastrowid ? Value{*lastrowid} : Value{}});
-    Result result(metadata, rows, rowcount);
+    const Value key = lastrowid ? Value{*lastrowid} : Value{};
+    Result result = Result::from_values(metadata, {key}, rowcount);
     result.set_lastrowid(lastrowid);
-    result.set_inserted_primary_key(rows.front());
+    result.set_inserted_primary_key(Row(metadata, {key}));
     return result;
   }
   const bool returns_rows = compiled->returns_rows && !returning_key;
@@ -454,7 +470,7 @@ Result Connection::execute(const Executable& statement, const Params& params) {
     cursor->close();
   }
   std::shared_ptr<const RowMetadata> metadata =
-      returns_rows ? s.metadata_for(cursor->column_names()) : RowMetadata::empty();
+      returns_rows ? s.metadata_for(*cursor) : RowMetadata::empty();
   Result result(std::move(cursor), std::move(metadata), rowcount);
   result.set_lastrowid(lastrowid);
   if (compiled->kind == StatementKind::kInsert && compiled->table && !returns_rows) {
@@ -506,21 +522,33 @@ Result execute_many(Connection& conn, ConnectionState& s, const Executable& stat
     // last-insert-id is cheaper: the plain INSERT, re-executed per row.
     std::shared_ptr<const Compiled> plain = detail::compile_without_returning(
         static_cast<const detail::InsertState&>(st), dialect, param_sets.front());
-    std::vector<std::vector<Value>> rows = detail::bind_each(*plain, param_sets);
-    if (engine.echo()) {
-      engine.log(plain->sql);
-      engine.log(fmt::format("[executemany: {} parameter sets, {} from last-insert-id; first: {}]",
-                             rows.size(), key->name(), render_values(rows.front())));
-    }
+    // The rows are bound a chunk at a time into buffers the connection keeps, so that no row
+    // allocates.
+    constexpr std::size_t kChunk = 256;
+    const bool move = detail::keys_are_unique(*plain);
+    std::vector<std::vector<Value>>& rows = s.bind_rows;
     std::vector<std::int64_t> ids;
-    ids.reserve(rows.size());
-    std::int64_t total =
-        s.guard([&] { return s.entry->conn->execute_many_lastrowids(plain->sql, rows, ids); });
-    std::shared_ptr<const RowMetadata> metadata = s.metadata_for(compiled->column_names);
-    std::vector<Row> returned;
-    returned.reserve(ids.size());
-    for (std::int64_t id : ids) returned.emplace_back(metadata, std::vector<Value>{Value{id}});
-    return Result(std::move(metadata), std::move(returned), total);
+    ids.reserve(param_sets.size());
+    std::int64_t total = 0;
+    for (std::size_t begin = 0; begin < param_sets.size(); begin += kChunk) {
+      const std::size_t count = std::min(kChunk, param_sets.size() - begin);
+      if (rows.size() < count) rows.resize(count);
+      for (std::size_t r = 0; r < count; ++r) {
+        detail::bind_parameters(*plain, param_sets[begin + r], rows[r], move);
+      }
+      if (begin == 0 && engine.echo()) {
+        engine.log(plain->sql);
+        engine.log(
+            fmt::format("[executemany: {} parameter sets, {} from last-insert-id; first: {}]",
+                        param_sets.size(), key->name(), render_values(rows.front())));
+      }
+      const std::span<const std::vector<Value>> chunk(rows.data(), count);
+      total +=
+          s.guard([&] { return s.entry->conn->execute_many_lastrowids(plain->sql, chunk, ids); });
+    }
+    for (std::vector<Value>& row : rows) row.clear();  // keeps the capacity, not the values
+    std::vector<Value> returned(ids.begin(), ids.end());
+    return Result::from_values(s.metadata_for(compiled->column_names), std::move(returned), total);
   }
   bool insert_many = compiled->kind == StatementKind::kInsert &&
                      !compiled->insert_columns.empty() && !compiled->emulated_returning &&
@@ -533,7 +561,8 @@ Result execute_many(Connection& conn, ConnectionState& s, const Executable& stat
         1, std::min(dialect.insertmanyvalues_page_size(),
                     dialect.max_bind_parameters() / std::max<std::size_t>(columns, 1)));
     std::shared_ptr<const RowMetadata> metadata;
-    std::vector<Row> returned;
+    std::vector<Value> returned;  // the RETURNING rows, one after another
+    std::vector<Value> buffer;
     std::int64_t total = 0;
     std::vector<Value>& values = s.bind_buffer;
     for (std::size_t begin = 0; begin < param_sets.size(); begin += page) {
@@ -546,11 +575,12 @@ Result execute_many(Connection& conn, ConnectionState& s, const Executable& stat
         auto& row = param_sets[begin + r];
         for (std::size_t c = 0; c < columns; ++c) {
           const detail::BindSlot& slot = batch->binds[r * columns + c];
-          auto it = std::find_if(row.begin(), row.end(),
-                                 [&](const Param& p) { return p.name == slot.key; });
-          if (it != row.end()) {
-            values.emplace_back();
-            detail::transfer(*it, values.back(), /*move=*/true);
+          if (auto* param = detail::find_param(row, slot.key, c)) {
+            if constexpr (std::is_const_v<std::remove_reference_t<decltype(*param)>>) {
+              values.push_back(param->value);
+            } else {
+              values.push_back(std::move(param->value));
+            }
           } else if (slot.literal) {
             values.push_back(*slot.literal);
           } else {
@@ -568,17 +598,17 @@ Result execute_many(Connection& conn, ConnectionState& s, const Executable& stat
       }
       auto cursor = s.guard([&] { return s.entry->conn->execute(batch->sql, values); });
       if (batch->returns_rows) {
-        if (!metadata) metadata = std::make_shared<RowMetadata>(cursor->column_names());
-        std::vector<Value> buffer;
-        while (s.guard([&] { return cursor->fetch(buffer); }))
-          returned.emplace_back(metadata, std::move(buffer));
+        if (!metadata) metadata = s.metadata_for(*cursor);
+        while (s.guard([&] { return cursor->fetch(buffer); })) {
+          for (Value& value : buffer) returned.push_back(std::move(value));
+        }
       }
       std::int64_t n = cursor->rowcount();
       total += n > 0 ? n : static_cast<std::int64_t>(count);
       cursor->close();
     }
-    if (metadata) return Result(metadata, std::move(returned), total);
-    return Result(RowMetadata::empty(), {}, total);
+    if (metadata) return Result::from_values(std::move(metadata), std::move(returned), total);
+    return Result::from_values(RowMetadata::empty(), {}, total);
   }
 
   if (compiled->returns_rows) {
@@ -593,7 +623,7 @@ Result execute_many(Connection& conn, ConnectionState& s, const Executable& stat
                            render_values(rows.front())));
   }
   std::int64_t total = s.guard([&] { return s.entry->conn->execute_many(compiled->sql, rows); });
-  return Result(RowMetadata::empty(), {}, total);
+  return Result::from_values(RowMetadata::empty(), {}, total);
 }
 
 }  // namespace
@@ -619,7 +649,7 @@ Result Connection::exec_driver_sql(const std::string& sql, const std::vector<Val
   std::int64_t rowcount = cursor->rowcount();
   auto lastrowid = cursor->lastrowid();
   if (cursor->column_names().empty()) cursor->close();
-  std::shared_ptr<const RowMetadata> metadata = s.metadata_for(cursor->column_names());
+  std::shared_ptr<const RowMetadata> metadata = s.metadata_for(*cursor);
   Result result(std::move(cursor), std::move(metadata), rowcount);
   result.set_lastrowid(lastrowid);
   return result;

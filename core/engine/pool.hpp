@@ -102,15 +102,20 @@ struct ConnectionState {
   std::vector<std::string> savepoints;
   std::uint64_t savepoint_counter = 0;
   ExecutionOptions execution_options;
-  std::vector<Value> bind_buffer;           // reused across executions
-  std::vector<Value> bind_buffer_returned;  // the row of an implicit RETURNING
+  std::vector<Value> bind_buffer;             // reused across executions
+  std::vector<Value> bind_buffer_returned;    // the row of an implicit RETURNING
+  std::vector<std::vector<Value>> bind_rows;  // executemany rows bound a chunk at a time
   // The last result columns and primary-key names, so that a statement executed over and over
   // shares one RowMetadata instead of allocating one per execution.
   std::shared_ptr<const RowMetadata> last_metadata;
+  // The driver's shared name list last_metadata was made from, if it offered one: the same list
+  // again means the same names, without comparing them (holding it keeps its address unique).
+  std::shared_ptr<const std::vector<std::string>> last_names;
   std::shared_ptr<const RowMetadata> last_key_metadata;
   const Table* last_key_table = nullptr;
 
   std::shared_ptr<const RowMetadata> metadata_for(const std::vector<std::string>& names);
+  std::shared_ptr<const RowMetadata> metadata_for(const driver::Cursor& cursor);
   std::shared_ptr<const RowMetadata> primary_key_metadata(const Table& table);
 
   void ensure_usable() const;

@@ -24,12 +24,9 @@ std::size_t RowMetadata::index_of(std::string_view name) const {
 
 // ---- Row ----------------------------------------------------------------------------------------
 
-const Value& Row::operator[](std::size_t index) const {
-  if (index >= values_.size()) {
-    throw ArgumentError(fmt::format("column index {} is out of range: the row has {} columns",
-                                    index, values_.size()));
-  }
-  return values_[index];
+void Row::throw_index_out_of_range(std::size_t index) const {
+  throw ArgumentError(fmt::format("column index {} is out of range: the row has {} columns", index,
+                                  values_.size()));
 }
 
 const Value& Row::operator[](std::string_view name) const { return values_[index_of(name)]; }
@@ -127,10 +124,32 @@ Result::Result(std::unique_ptr<driver::Cursor> cursor, std::shared_ptr<const Row
 
 Result::Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
                std::int64_t rowcount)
-    : metadata_(std::move(metadata)),
-      buffered_(std::move(rows)),
-      buffered_mode_(true),
-      rowcount_(rowcount) {}
+    : metadata_(std::move(metadata)), buffered_mode_(true), rowcount_(rowcount) {
+  const std::size_t width = metadata_->names().size();
+  buffered_.reserve(rows.size() * width);
+  for (Row& row : rows) {
+    if (row.size() != width) {
+      throw ArgumentError(
+          fmt::format("a row of {} values in a result of {} columns", row.size(), width));
+    }
+    for (Value& value : row.mutable_values()) buffered_.push_back(std::move(value));
+  }
+}
+
+Result Result::from_values(std::shared_ptr<const RowMetadata> metadata, std::vector<Value> values,
+                           std::int64_t rowcount) {
+  const std::size_t width = metadata->names().size();
+  if (width == 0 ? !values.empty() : values.size() % width != 0) {
+    throw ArgumentError(
+        fmt::format("{} values do not make whole rows of {} columns", values.size(), width));
+  }
+  Result result;
+  result.metadata_ = std::move(metadata);
+  result.buffered_ = std::move(values);
+  result.buffered_mode_ = true;
+  result.rowcount_ = rowcount;
+  return result;
+}
 
 Result::Result(Result&&) noexcept = default;
 Result& Result::operator=(Result&&) noexcept = default;
@@ -142,7 +161,13 @@ bool Result::returns_rows() const noexcept { return !metadata_->names().empty();
 bool Result::fetch_into(Row& row) {
   if (buffered_mode_) {
     if (buffered_pos_ >= buffered_.size()) return false;
-    row = std::move(buffered_[buffered_pos_++]);  // each buffered row is read once
+    if (row.metadata() != metadata_) row = Row(metadata_, {});
+    const std::size_t width = metadata_->names().size();
+    std::vector<Value>& values = row.mutable_values();
+    values.resize(width);
+    for (std::size_t i = 0; i < width; ++i) {
+      values[i] = std::move(buffered_[buffered_pos_++]);  // each buffered row is read once
+    }
     return true;
   }
   if (!cursor_) return false;

@@ -1023,7 +1023,7 @@ void append_key_set(const std::vector<std::string>& keys, std::string& out) {
     out += '\x1f';
   }
 }
-void append_key_set(const Params& params, std::string& out) {
+void append_key_set(std::span<const Param> params, std::string& out) {
   for (const Param& p : params) {
     out += p.name;
     out += '\x1f';
@@ -1031,7 +1031,7 @@ void append_key_set(const Params& params, std::string& out) {
 }
 
 const std::vector<std::string>& names_of(const std::vector<std::string>& keys) { return keys; }
-std::vector<std::string> names_of(const Params& params) {
+std::vector<std::string> names_of(std::span<const Param> params) {
   std::vector<std::string> names;
   names.reserve(params.size());
   for (const Param& p : params) names.push_back(p.name);
@@ -1094,7 +1094,7 @@ std::shared_ptr<const Compiled> compile_keyed(const StatementState& statement,
 std::shared_ptr<const Compiled> compile_with_returning(const InsertState& statement,
                                                        const Dialect& dialect, char tag,
                                                        const Column* key,
-                                                       const Params& parameters) {
+                                                       std::span<const Param> parameters) {
   thread_local std::string cache_key;
   cache_key.assign(1, tag);
   if (statement.rows.empty()) append_key_set(parameters, cache_key);
@@ -1118,19 +1118,19 @@ std::shared_ptr<const Compiled> compile(const StatementState& statement, const D
 }
 
 std::shared_ptr<const Compiled> compile(const StatementState& statement, const Dialect& dialect,
-                                        const Params& parameters) {
+                                        std::span<const Param> parameters) {
   return compile_keyed(statement, dialect, parameters);
 }
 
 std::shared_ptr<const Compiled> compile_returning_key(const InsertState& statement,
                                                       const Dialect& dialect, const Column& key,
-                                                      const Params& parameters) {
+                                                      std::span<const Param> parameters) {
   return compile_with_returning(statement, dialect, '\x1d', &key, parameters);
 }
 
 std::shared_ptr<const Compiled> compile_without_returning(const InsertState& statement,
                                                           const Dialect& dialect,
-                                                          const Params& parameters) {
+                                                          std::span<const Param> parameters) {
   return compile_with_returning(statement, dialect, '\x1c', nullptr, parameters);
 }
 

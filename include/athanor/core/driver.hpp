@@ -33,6 +33,13 @@ class Cursor {
   virtual ~Cursor() = default;
   // Result column names; empty for statements that return no rows.
   virtual const std::vector<std::string>& column_names() const = 0;
+  // The same names as an immutable list shared by every cursor of one prepared statement, when
+  // the driver keeps one (results of one statement then share their metadata without comparing
+  // names); null otherwise.
+  virtual const std::shared_ptr<const std::vector<std::string>>& shared_column_names() const {
+    static const std::shared_ptr<const std::vector<std::string>> kNone;
+    return kNone;
+  }
   // Reads the next row into `row` (resized to the column count, capacity reused). Returns false
   // when there are no more rows.
   virtual bool fetch(std::vector<Value>& row) = 0;

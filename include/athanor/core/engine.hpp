@@ -23,6 +23,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -109,10 +110,13 @@ class Connection {
 
   // Executes a statement; named parameters fill bindparam()s and text() parameters, and give the
   // columns of an insert()/update() without values(). Autobegins a transaction.
-  Result execute(const Executable& statement, const Params& params = {});
-  // Same, for a braced list: execute(stmt, {{"id", 7}}) (also unambiguous with two strings).
+  Result execute(const Executable& statement, const Params& params = {}) {
+    return execute_params(statement, params);
+  }
+  // Same, for a braced list: execute(stmt, {{"id", 7}}) (also unambiguous with two strings). The
+  // parameters are read in place; no Params vector is built.
   Result execute(const Executable& statement, std::initializer_list<Param> params) {
-    return execute(statement, Params(params));
+    return execute_params(statement, std::span<const Param>(params.begin(), params.size()));
   }
   // executemany: one statement, many parameter sets, batched. RETURNING rows of all batches are
   // returned in order.
@@ -149,6 +153,7 @@ class Connection {
   friend class Engine;
   friend class Transaction;
   explicit Connection(std::unique_ptr<detail::ConnectionState> state);
+  Result execute_params(const Executable& statement, std::span<const Param> params);
   std::unique_ptr<detail::ConnectionState> state_;
 };
 

@@ -50,7 +50,11 @@ class Row {
       : metadata_(std::move(metadata)), values_(std::move(values)) {}
 
   std::size_t size() const noexcept { return values_.size(); }
-  const Value& operator[](std::size_t index) const;      // throws ArgumentError when out of range
+  // Throws ArgumentError when out of range.
+  const Value& operator[](std::size_t index) const {
+    if (index >= values_.size()) throw_index_out_of_range(index);
+    return values_[index];
+  }
   const Value& operator[](std::string_view name) const;  // throws ArgumentError when unknown
   const std::vector<Value>& values() const noexcept { return values_; }
   const std::vector<std::string>& keys() const;
@@ -113,6 +117,7 @@ class Row {
     return get<F>(index);
   }
   std::size_t index_of(std::string_view name) const;
+  [[noreturn]] void throw_index_out_of_range(std::size_t index) const;
   std::string column_context(std::size_t index) const;
   void check_field_count(std::size_t fields) const;
 
@@ -130,9 +135,13 @@ class Result {
   // Same, with the cursor's column names as `metadata` (shared by results of one statement).
   Result(std::unique_ptr<driver::Cursor> cursor, std::shared_ptr<const RowMetadata> metadata,
          std::int64_t rowcount);
-  // A result over rows already fetched.
+  // A result over rows already fetched. Each row has the metadata's column count.
   Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
          std::int64_t rowcount = -1);
+  // Same, the rows given one after another: row i is values[i * n, (i + 1) * n) for the n
+  // columns of `metadata`. Reading it back allocates nothing per row.
+  static Result from_values(std::shared_ptr<const RowMetadata> metadata, std::vector<Value> values,
+                            std::int64_t rowcount = -1);
   Result(Result&&) noexcept;
   Result& operator=(Result&&) noexcept;
   ~Result();
@@ -221,8 +230,9 @@ class Result {
  private:
   std::unique_ptr<driver::Cursor> cursor_;
   std::shared_ptr<const RowMetadata> metadata_;
-  std::vector<Row> buffered_;
-  std::size_t buffered_pos_ = 0;
+  // Rows already fetched, stored flat (see from_values); read once, front to back.
+  std::vector<Value> buffered_;
+  std::size_t buffered_pos_ = 0;  // index of the next row's first value
   bool buffered_mode_ = false;
   Row current_;
   std::int64_t rowcount_ = -1;

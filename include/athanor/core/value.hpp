@@ -212,15 +212,24 @@ requires FromValue<T> T value_from(const Value& value, std::string_view context 
     detail::read_value(value, out, context);
     return out;
   } else if constexpr (std::is_integral_v<T>) {
+    // The common cases are read inline; conversions and errors go to the compiled read_value.
     std::int64_t out{};
-    detail::read_value(value, out, context);
+    if (const auto* exact = std::get_if<std::int64_t>(&value)) {
+      out = *exact;
+    } else {
+      detail::read_value(value, out, context);
+    }
     if (out < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
         (out > 0 && static_cast<std::uint64_t>(out) > std::numeric_limits<T>::max()))
       detail::throw_out_of_range(context, "integer of this width");
     return static_cast<T>(out);
   } else if constexpr (std::is_floating_point_v<T>) {
     double out{};
-    detail::read_value(value, out, context);
+    if (const auto* exact = std::get_if<double>(&value)) {
+      out = *exact;
+    } else {
+      detail::read_value(value, out, context);
+    }
     return static_cast<T>(out);
   } else if constexpr (std::is_same_v<T, std::chrono::year_month_day>) {
     std::chrono::sys_days out{};
@@ -228,6 +237,11 @@ requires FromValue<T> T value_from(const Value& value, std::string_view context 
     return std::chrono::year_month_day{out};
   } else if constexpr (std::is_same_v<T, std::chrono::system_clock::time_point>) {
     Timestamp out{};
+    detail::read_value(value, out, context);
+    return out;
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (const auto* exact = std::get_if<std::string>(&value)) return *exact;
+    std::string out;
     detail::read_value(value, out, context);
     return out;
   } else {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -178,7 +179,7 @@ std::shared_ptr<const Compiled> compile(const StatementState& statement, const D
                                         const std::vector<std::string>& parameter_keys = {});
 // Same, with the keys of `parameters` (in their order) as the parameter keys.
 std::shared_ptr<const Compiled> compile(const StatementState& statement, const Dialect& dialect,
-                                        const Params& parameters);
+                                        std::span<const Param> parameters);
 
 // Compiles `statement` (an INSERT without RETURNING) with RETURNING of `key`, its table's
 // autoincrement column: how the engine fetches a generated key on backends without a
@@ -186,11 +187,11 @@ std::shared_ptr<const Compiled> compile(const StatementState& statement, const D
 // `parameters`: as for compile(); pass {} when the statement has values() of its own.
 std::shared_ptr<const Compiled> compile_returning_key(const InsertState& statement,
                                                       const Dialect& dialect, const Column& key,
-                                                      const Params& parameters);
+                                                      std::span<const Param> parameters);
 // `statement` (an INSERT) compiled without its RETURNING list; cached on the statement.
 std::shared_ptr<const Compiled> compile_without_returning(const InsertState& statement,
                                                           const Dialect& dialect,
-                                                          const Params& parameters);
+                                                          std::span<const Param> parameters);
 
 // Compiles a multi-row INSERT of `row_count` rows of `columns` ("insertmanyvalues"), used by
 // executemany. Cached on the statement per row count.
