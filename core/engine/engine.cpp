@@ -232,7 +232,7 @@ void transfer(P& param, Value& out, bool move) {
 // The parameter of `params` named `key`, or null. `hint` is where it is expected: parameter
 // sets are usually written in one order, the placeholders' or the previous set's.
 template <class ParamsT>
-auto* find_param(ParamsT& params, std::string_view key, std::size_t hint) {
+auto* find_param(ParamsT& params, const std::string& key, std::size_t hint) {
   if (hint < params.size() && params[hint].name == key) return &params[hint];
   for (auto& param : params) {
     if (param.name == key) return &param;

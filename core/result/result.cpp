@@ -158,6 +158,12 @@ Result::~Result() = default;
 const std::vector<std::string>& Result::keys() const { return metadata_->names(); }
 bool Result::returns_rows() const noexcept { return !metadata_->names().empty(); }
 
+std::size_t Result::buffered_rows_left() const noexcept {
+  const std::size_t width = metadata_->names().size();
+  if (!buffered_mode_ || width == 0) return 0;
+  return (buffered_.size() - buffered_pos_) / width;
+}
+
 bool Result::fetch_into(Row& row) {
   if (buffered_mode_) {
     if (buffered_pos_ >= buffered_.size()) return false;
@@ -195,6 +201,7 @@ std::vector<Row> Result::fetchmany(std::size_t n) {
 
 std::vector<Row> Result::all() {
   std::vector<Row> out;
+  out.reserve(buffered_rows_left());
   Row row;
   while (fetch_into(row)) out.push_back(std::move(row));
   return out;

@@ -246,6 +246,24 @@ TEST_F(SqliteTest, MemoryEngineSharesOneDatabase) {
   EXPECT_EQ(other.execute(select(t.c("v"))).scalar<int>(), 1);
 }
 
+// Results of one statement share their column names; a schema change that alters what
+// SELECT * returns must show in the next result's keys and rows.
+TEST_F(SqliteTest, ResultKeysFollowASchemaChange) {
+  Engine memory = create_engine("sqlite://");
+  auto conn = memory.connect();
+  conn.exec_driver_sql("CREATE TABLE evolving (a INTEGER)");
+  conn.exec_driver_sql("INSERT INTO evolving VALUES (1)");
+  const auto star = text("SELECT * FROM evolving");
+  EXPECT_EQ(conn.execute(star).keys(), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(conn.execute(star).keys(), (std::vector<std::string>{"a"}));
+  conn.exec_driver_sql("ALTER TABLE evolving ADD COLUMN b TEXT DEFAULT 'new'");
+  Result result = conn.execute(star);
+  EXPECT_EQ(result.keys(), (std::vector<std::string>{"a", "b"}));
+  std::optional<Row> row = result.first();
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->get<std::string>("b"), "new");
+}
+
 TEST_F(SqliteTest, ReadOnlyFileRejectsWrites) {
   ScratchFile file("readonly");
   MetaData md;

@@ -257,10 +257,11 @@ struct Statement {
         }
         const auto size = static_cast<std::size_t>(sqlite3_value_bytes(cell));
         const std::string_view view = text ? std::string_view(text, size) : std::string_view();
-        if (auto* existing = std::get_if<std::string>(&out)) {
-          existing->assign(view);
+        auto* existing = std::get_if<std::string>(&out);
+        if (existing != nullptr && existing->capacity() >= size) {
+          existing->assign(view);  // the previous row's buffer
         } else {
-          out.emplace<std::string>(view);
+          out.emplace<std::string>(view);  // one allocation, no reallocating assign
         }
         break;
       }
@@ -357,8 +358,8 @@ std::string savepoint_name(const std::string& name) {
 
 // ---- cursors -----------------------------------------------------------------------------------
 
-// A streaming execution in progress. Shared by the cursor and (weakly) by the connection, which
-// closes it before its next call.
+// A streaming execution in progress. Shared by the cursor and the connection, which finishes it
+// before its next call and reuses it once no cursor holds it.
 struct Stream {
   sqlite3* db = nullptr;
   std::shared_ptr<Statement> statement;  // null once finished or closed
@@ -501,20 +502,21 @@ class SqliteConnection final : public driver::Connection {
                                             std::nullopt);
     }
     if (statement->streams) {
-      // The last stream is reused once no cursor holds it (its buffers keep their capacity).
-      if (spare_stream_.use_count() != 1) spare_stream_ = std::make_shared<Stream>();
-      std::shared_ptr<Stream> stream = spare_stream_;
+      // The last stream is reused once no cursor holds it (its buffers keep their capacity); a
+      // cursor still holding it keeps it, finished.
+      if (!active_ || active_.use_count() != 1) active_ = std::make_shared<Stream>();
+      Stream* stream = active_.get();
       stream->db = db_;
       stream->params.assign(params.begin(), params.end());
       bind_all(*statement, stream->params, /*values_outlive_execution=*/true);
       const int rc = sqlite3_step(statement->stmt);
       if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(*statement, params);
       statement->refresh_columns_if_changed();
-      stream->statement = statement;
+      auto cursor = std::make_unique<SqliteCursor>(statement->column_names, active_);
+      stream->statement = std::move(statement);
       stream->row_ready = rc == SQLITE_ROW;
       if (rc == SQLITE_DONE) stream->finish();
-      active_ = stream;
-      return std::make_unique<SqliteCursor>(statement->column_names, std::move(stream));
+      return cursor;
     }
 
     bind_all(*statement, params, /*values_outlive_execution=*/true);
@@ -620,8 +622,7 @@ class SqliteConnection final : public driver::Connection {
   }
 
   void close_active_cursor() {
-    if (auto stream = active_.lock()) stream->finish();
-    active_.reset();
+    if (active_) active_->finish();
   }
 
   // The cached statement for `sql`, compiled on a miss; null for text without a statement
@@ -726,8 +727,9 @@ class SqliteConnection final : public driver::Connection {
   bool read_uncommitted_ = false;                              // PRAGMA read_uncommitted
   Lru lru_;                                                    // most recently used first
   std::unordered_map<std::string_view, Lru::iterator> index_;  // keys view Statement::sql
-  std::weak_ptr<Stream> active_;
-  std::shared_ptr<Stream> spare_stream_;
+  // The stream of the last streaming execution: finished before the next call, reused by the
+  // next streaming execution once its cursor is gone.
+  std::shared_ptr<Stream> active_;
 };
 
 // ---- URL options -------------------------------------------------------------------------------

@@ -200,6 +200,7 @@ class Result {
   template <class T>
   requires FromValue<T> std::vector<T> scalars() {
     std::vector<T> out;
+    out.reserve(buffered_rows_left());
     Row row;
     while (fetch_into(row)) out.push_back(row.template get<T>(0));
     return out;
@@ -208,6 +209,7 @@ class Result {
   template <class T>
   std::vector<T> as() {
     std::vector<T> out;
+    out.reserve(buffered_rows_left());
     Row row;
     while (fetch_into(row)) out.push_back(std::move(row).template as<T>());
     return out;
@@ -228,6 +230,9 @@ class Result {
   bool fetch_into(Row& row);
 
  private:
+  // Rows fetched already and not yet read; 0 for a streaming result.
+  std::size_t buffered_rows_left() const noexcept;
+
   std::unique_ptr<driver::Cursor> cursor_;
   std::shared_ptr<const RowMetadata> metadata_;
   // Rows already fetched, stored flat (see from_values); read once, front to back.

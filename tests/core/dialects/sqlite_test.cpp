@@ -335,15 +335,44 @@ TEST(SqliteDriverTest, CachedStatementSurvivesSchemaChange) {
   auto conn = connect();
   conn->execute("CREATE TABLE t (a INTEGER)", {});
   conn->execute("INSERT INTO t VALUES (1)", {});
-  EXPECT_EQ(conn->execute("SELECT * FROM t", {})->column_names().size(), 1u);
+  auto before = conn->execute("SELECT * FROM t", {})->shared_column_names();
+  ASSERT_NE(before, nullptr);
+  EXPECT_EQ(before->size(), 1u);
+  // The same statement again shares its name list: the engine reuses its metadata by identity.
+  EXPECT_EQ(conn->execute("SELECT * FROM t", {})->shared_column_names(), before);
   conn->execute("ALTER TABLE t ADD COLUMN b TEXT DEFAULT 'x'", {});
   auto cursor = conn->execute("SELECT * FROM t", {});
   EXPECT_EQ(cursor->column_names(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_NE(cursor->shared_column_names(), before);
+  EXPECT_EQ(*cursor->shared_column_names(), cursor->column_names());
   Rows rows = fetch_all(*cursor);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].size(), 2u);
   conn->execute("DROP TABLE t", {});
   EXPECT_THROW(conn->execute("SELECT * FROM t", {}), ProgrammingError);
+}
+
+// A streaming cursor is ended by the connection's next execution; the stream it held is only
+// reused once the cursor is gone.
+TEST(SqliteDriverTest, NextExecutionEndsAStreamingCursor) {
+  auto conn = connect();
+  conn->execute("CREATE TABLE t (n INTEGER)", {});
+  conn->execute("INSERT INTO t VALUES (1), (2), (3)", {});
+  auto first = conn->execute("SELECT n FROM t ORDER BY n", {});
+  std::vector<Value> row;
+  ASSERT_TRUE(first->fetch(row));
+  EXPECT_EQ(row[0], Value(std::int64_t{1}));
+  auto second =
+      conn->execute("SELECT n * 10 FROM t WHERE n >= ? ORDER BY n", std::vector<Value>{Value(2)});
+  EXPECT_FALSE(first->fetch(row));  // ended, not mixed with the second statement's rows
+  ASSERT_TRUE(second->fetch(row));
+  EXPECT_EQ(row[0], Value(std::int64_t{20}));
+  first.reset();  // the ended cursor goes; the second keeps streaming
+  ASSERT_TRUE(second->fetch(row));
+  EXPECT_EQ(row[0], Value(std::int64_t{30}));
+  EXPECT_FALSE(second->fetch(row));
+  second.reset();
+  EXPECT_EQ(query(*conn, "SELECT count(*) FROM t"), (Rows{{Value(std::int64_t{3})}}));
 }
 
 TEST(SqliteDriverTest, EmptyStatementAndTrailingComments) {
