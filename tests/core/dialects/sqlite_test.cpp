@@ -232,6 +232,17 @@ TEST(SqliteDriverTest, NextExecuteClosesTheOpenCursor) {
   EXPECT_EQ(fetch_all(*second).size(), 3u);
   first.reset();  // destroying a closed cursor leaves the statement alone
   EXPECT_EQ(query(*conn, "SELECT n FROM t ORDER BY n").size(), 3u);
+
+  // A cursor still streaming while the ended one goes away keeps its rows.
+  auto ended = conn->execute("SELECT n FROM t ORDER BY n", {});
+  auto streaming =
+      conn->execute("SELECT n * 10 FROM t WHERE n >= ? ORDER BY n", std::vector<Value>{Value(2)});
+  ended.reset();
+  ASSERT_TRUE(streaming->fetch(row));
+  EXPECT_EQ(row[0], Value(std::int64_t{20}));
+  ASSERT_TRUE(streaming->fetch(row));
+  EXPECT_EQ(row[0], Value(std::int64_t{30}));
+  EXPECT_FALSE(streaming->fetch(row));
 }
 
 TEST(SqliteDriverTest, AnOpenReadDoesNotBlockCommit) {
@@ -350,29 +361,6 @@ TEST(SqliteDriverTest, CachedStatementSurvivesSchemaChange) {
   EXPECT_EQ(rows[0].size(), 2u);
   conn->execute("DROP TABLE t", {});
   EXPECT_THROW(conn->execute("SELECT * FROM t", {}), ProgrammingError);
-}
-
-// A streaming cursor is ended by the connection's next execution; the stream it held is only
-// reused once the cursor is gone.
-TEST(SqliteDriverTest, NextExecutionEndsAStreamingCursor) {
-  auto conn = connect();
-  conn->execute("CREATE TABLE t (n INTEGER)", {});
-  conn->execute("INSERT INTO t VALUES (1), (2), (3)", {});
-  auto first = conn->execute("SELECT n FROM t ORDER BY n", {});
-  std::vector<Value> row;
-  ASSERT_TRUE(first->fetch(row));
-  EXPECT_EQ(row[0], Value(std::int64_t{1}));
-  auto second =
-      conn->execute("SELECT n * 10 FROM t WHERE n >= ? ORDER BY n", std::vector<Value>{Value(2)});
-  EXPECT_FALSE(first->fetch(row));  // ended, not mixed with the second statement's rows
-  ASSERT_TRUE(second->fetch(row));
-  EXPECT_EQ(row[0], Value(std::int64_t{20}));
-  first.reset();  // the ended cursor goes; the second keeps streaming
-  ASSERT_TRUE(second->fetch(row));
-  EXPECT_EQ(row[0], Value(std::int64_t{30}));
-  EXPECT_FALSE(second->fetch(row));
-  second.reset();
-  EXPECT_EQ(query(*conn, "SELECT count(*) FROM t"), (Rows{{Value(std::int64_t{3})}}));
 }
 
 TEST(SqliteDriverTest, EmptyStatementAndTrailingComments) {
