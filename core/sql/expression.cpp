@@ -674,6 +674,13 @@ Insert insert(const Table& table) {
   return Insert(std::move(state));
 }
 
+Params::Params(std::initializer_list<detail::ParamInit> params) {
+  reserve(params.size());
+  for (const detail::ParamInit& param : params) {
+    emplace_back(std::move(param.name), std::move(param.value));
+  }
+}
+
 Insert Insert::values(Params row) const {
   auto s = copy_state<InsertState>(*this);
   const Table& table = target_table(s->table, "INSERT");

@@ -207,6 +207,62 @@ struct Statement {
   std::vector<int> numeric_scales;  // -1: not a NUMERIC(p, s) column
 };
 
+// Writes the values of one row into a row buffer: appended when the buffer is new (or had
+// another width), assigned over the previous row's values otherwise, so that a value of the same
+// type reuses its storage and nothing is first made a NULL and then replaced.
+class RowWriter {
+ public:
+  RowWriter(std::vector<Value>& row, std::size_t width) : row_(row), fresh_(row.size() != width) {
+    if (fresh_) {
+      row_.clear();
+      row_.reserve(width);
+    }
+  }
+
+  template <class T>
+  void put(std::size_t i, T&& value) {
+    using U = std::remove_cvref_t<T>;
+    if (fresh_) {
+      row_.emplace_back(std::in_place_type<U>, std::forward<T>(value));
+    } else if (auto* existing = std::get_if<U>(&row_[i])) {
+      *existing = std::forward<T>(value);
+    } else {
+      row_[i].template emplace<U>(std::forward<T>(value));
+    }
+  }
+  void put_text(std::size_t i, std::string_view text) {
+    auto* existing = fresh_ ? nullptr : std::get_if<std::string>(&row_[i]);
+    if (existing != nullptr && existing->capacity() >= text.size()) {
+      existing->assign(text);  // the previous row's buffer
+    } else if (fresh_) {
+      row_.emplace_back(std::in_place_type<std::string>, text);
+    } else {
+      row_[i].emplace<std::string>(text);  // one allocation, no reallocating assign
+    }
+  }
+  void put_bytes(std::size_t i, const void* data, std::size_t size) {
+    const auto* begin = static_cast<const std::byte*>(data);
+    if (fresh_) {
+      row_.emplace_back(std::in_place_type<Bytes>, begin, begin + size);
+    } else if (auto* existing = std::get_if<Bytes>(&row_[i])) {
+      existing->assign(begin, begin + size);
+    } else {
+      row_[i].emplace<Bytes>(begin, begin + size);
+    }
+  }
+  void put_null(std::size_t i) {
+    if (fresh_) {
+      row_.emplace_back();
+    } else {
+      row_[i] = Null{};
+    }
+  }
+
+ private:
+  std::vector<Value>& row_;
+  bool fresh_;
+};
+
 // Reads the current row of `statement` into `row`, reusing the buffers `row` already holds.
 // False when SQLite ran out of memory converting a value (the error code is then on `db`).
 //
@@ -217,21 +273,18 @@ struct Statement {
 [[nodiscard]] bool read_row(sqlite3* db, const Statement& statement, std::vector<Value>& row) {
   sqlite3_stmt* stmt = statement.stmt;
   const std::size_t count = statement.column_names->size();
-  row.resize(count);
+  RowWriter out(row, count);
   for (std::size_t i = 0; i < count; ++i) {
     const int col = static_cast<int>(i);
     sqlite3_value* cell = sqlite3_column_value(stmt, col);
-    Value& out = row[i];
     const int scale = statement.numeric_scales[i];
     switch (sqlite3_value_type(cell)) {
       case SQLITE_INTEGER: {
         const std::int64_t value = sqlite3_value_int64(cell);
         if (scale >= 0) {
-          out = decimal_with_scale(value, scale);
-        } else if (auto* existing = std::get_if<std::int64_t>(&out)) {
-          *existing = value;
+          out.put(i, decimal_with_scale(value, scale));
         } else {
-          out = value;
+          out.put(i, value);
         }
         break;
       }
@@ -240,11 +293,9 @@ struct Statement {
         std::optional<Decimal> decimal;
         if (scale >= 0) decimal = decimal_with_scale(value, scale);
         if (decimal) {
-          out = std::move(*decimal);
-        } else if (auto* existing = std::get_if<double>(&out)) {
-          *existing = value;
+          out.put(i, std::move(*decimal));
         } else {
-          out = value;
+          out.put(i, value);
         }
         break;
       }
@@ -256,13 +307,7 @@ struct Statement {
           if (text == nullptr && sqlite3_errcode(db) == SQLITE_NOMEM) return false;
         }
         const auto size = static_cast<std::size_t>(sqlite3_value_bytes(cell));
-        const std::string_view view = text ? std::string_view(text, size) : std::string_view();
-        auto* existing = std::get_if<std::string>(&out);
-        if (existing != nullptr && existing->capacity() >= size) {
-          existing->assign(view);  // the previous row's buffer
-        } else {
-          out.emplace<std::string>(view);  // one allocation, no reallocating assign
-        }
+        out.put_text(i, text ? std::string_view(text, size) : std::string_view());
         break;
       }
       case SQLITE_BLOB: {
@@ -272,14 +317,11 @@ struct Statement {
           data = sqlite3_column_blob(stmt, col);
           if (data == nullptr && sqlite3_errcode(db) == SQLITE_NOMEM) return false;
         }
-        Bytes* bytes = std::get_if<Bytes>(&out);
-        if (bytes == nullptr) bytes = &out.emplace<Bytes>();
-        bytes->resize(size);
-        if (size > 0) std::memcpy(bytes->data(), data, size);
+        out.put_bytes(i, data, data == nullptr ? 0 : size);
         break;
       }
       default:
-        out = Null{};
+        out.put_null(i);
         break;
     }
   }

@@ -40,7 +40,29 @@ struct Param {
   std::string name;
   Value value;
 };
-using Params = std::vector<Param>;
+
+namespace detail {
+// One element of a braced parameter list. The elements of a std::initializer_list are const, so
+// a std::vector built from one copies them (text allocates twice); these members are mutable so
+// that Params can move them out instead.
+struct ParamInit {
+  template <ToValue T>
+  ParamInit(std::string param_name, T&& param_value)  // NOLINT(google-explicit-constructor)
+      : name(std::move(param_name)), value(to_value(std::forward<T>(param_value))) {}
+  mutable std::string name;
+  mutable Value value;
+};
+}  // namespace detail
+
+// The named parameters of one execution, in the order given: a std::vector<Param> that takes a
+// braced list, {{"email", "jan@sirus.ai"}, {"id", 7}}, by moving its values in.
+class Params : public std::vector<Param> {
+ public:
+  Params() = default;
+  Params(std::vector<Param> params)  // NOLINT(google-explicit-constructor)
+      : std::vector<Param>(std::move(params)) {}
+  Params(std::initializer_list<detail::ParamInit> params);  // NOLINT(google-explicit-constructor)
+};
 
 class Select;
 
@@ -264,9 +286,6 @@ class Insert : public Executable {
   Insert values(Params row) const;
   // Several rows in one multi-row INSERT.
   Insert values(std::vector<Params> rows) const;
-  // values({{"email", "x"}}): a braced list of pairs could also initialize `rows` (a Params
-  // from two strings), so this overload, preferred for braced lists, makes it one row.
-  Insert values(std::initializer_list<Param> row) const { return values(Params(row)); }
   // RETURNING (emulated on backends without it only for the autoincrement key; CompileError for
   // anything else there).
   Insert returning(std::vector<ColumnElement> columns) const;

@@ -109,6 +109,24 @@ class CompilerTest : public ::testing::Test {
 // ---- SELECT: WHERE, operators, precedence
 // ---------------------------------------------------------
 
+// A braced parameter list keeps its order and values (they are moved in, not copied), and the
+// braced forms of insert().values() still tell one row from several.
+TEST(ParamsTest, BracedListKeepsOrderAndValues) {
+  const std::string long_text(100, 'x');
+  Params params{{"b", long_text}, {"a", 7}, {"c", std::nullopt}};
+  ASSERT_EQ(params.size(), 3u);
+  EXPECT_EQ(params[0].name, "b");
+  EXPECT_EQ(params[0].value, Value(long_text));
+  EXPECT_EQ(params[1].name, "a");
+  EXPECT_EQ(params[1].value, Value(std::int64_t{7}));
+  EXPECT_EQ(params[2].name, "c");
+  EXPECT_EQ(params[2].value, Value{});
+  Params copied = params;
+  ASSERT_EQ(copied.size(), 3u);
+  EXPECT_EQ(copied[0].value, params[0].value);
+  EXPECT_TRUE(Params{}.empty());
+}
+
 TEST_F(CompilerTest, SelectTableExpandsColumnsAndBindsWhereValue) {
   Select stmt = select(users).where(users.c("email") == "jan@sirus.ai");
   EXPECT_SQL(stmt, "SELECT users.id, users.email, users.name FROM users WHERE users.email = ?",
