@@ -81,6 +81,34 @@ std::shared_ptr<const RowMetadata> ConnectionState::metadata_for(const driver::C
   return metadata;
 }
 
+const Compiled* ConnectionState::recall_compiled(const StatementState& statement,
+                                                 const Dialect& dialect, bool returning_key,
+                                                 std::span<const Param> keys) const {
+  const CompiledMemo& memo = last_compiled;
+  if (memo.state.get() != &statement || memo.dialect != &dialect ||
+      memo.returning_key != returning_key || memo.keys.size() != keys.size()) {
+    return nullptr;
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (memo.keys[i] != keys[i].name) return nullptr;
+  }
+  return memo.compiled.get();
+}
+
+const Compiled* ConnectionState::remember_compiled(std::shared_ptr<const StatementState> statement,
+                                                   const Dialect& dialect, bool returning_key,
+                                                   std::span<const Param> keys,
+                                                   std::shared_ptr<const Compiled> compiled) {
+  CompiledMemo& memo = last_compiled;
+  memo.state = std::move(statement);
+  memo.dialect = &dialect;
+  memo.returning_key = returning_key;
+  memo.keys.resize(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) memo.keys[i] = keys[i].name;
+  memo.compiled = std::move(compiled);
+  return memo.compiled.get();
+}
+
 std::shared_ptr<const RowMetadata> ConnectionState::primary_key_metadata(const Table& table) {
   // Keyed by the Table's address, which is stable while its MetaData lives; the names are
   // compared as well, as another Table may later live at the same address.
@@ -402,12 +430,30 @@ const std::string& Connection::isolation_level() const {
   return state_->entry->isolation_level;
 }
 
+namespace {
+
+// The result of an INSERT ... RETURNING <key> on a backend without RETURNING: the key read from
+// the last-insert-id. (Its own function, so that execute_params returns one named Result.)
+Result emulated_returning_result(const std::vector<std::string>& names,
+                                 std::optional<std::int64_t> lastrowid, std::int64_t rowcount) {
+  auto metadata = std::make_shared<RowMetadata>(names);
+  const Value key = lastrowid ? Value{*lastrowid} : Value{};
+  Result result = Result::from_values(metadata, {key}, rowcount);
+  result.set_lastrowid(lastrowid);
+  result.set_inserted_primary_key(Row(metadata, {key}));
+  return result;
+}
+
+}  // namespace
+
 Result Connection::execute_params(const Executable& statement, std::span<const Param> params) {
   ConnectionState& s = *state_;
   s.ensure_usable();
   detail::EngineImpl& engine = *s.engine;
   const detail::StatementState& st = statement.state();
-  std::shared_ptr<const Compiled> compiled;
+  const Compiled* compiled = nullptr;
+  const detail::InsertState* returning_key_of = nullptr;
+  const Column* autoinc = nullptr;
   bool returning_key = false;  // RETURNING added here, for inserted_primary_key only
   const bool keyed = detail::needs_parameter_keys(st);
   if (st.kind == StatementKind::kInsert && !engine.dialect().postfetch_lastrowid() &&
@@ -415,7 +461,7 @@ Result Connection::execute_params(const Executable& statement, std::span<const P
     // No last-insert-id on this backend: fetch a generated key with RETURNING instead, unless
     // the key is given or the statement returns something already.
     const auto& ins = static_cast<const detail::InsertState&>(st);
-    const Column* autoinc =
+    autoinc =
         ins.table && ins.table->implicit_returning() ? ins.table->autoincrement_column() : nullptr;
     auto names_key = [&](std::string_view name) { return autoinc && name == autoinc->name(); };
     if (autoinc && ins.returning.empty() && ins.rows.size() <= 1 &&
@@ -423,14 +469,20 @@ Result Connection::execute_params(const Executable& statement, std::span<const P
                      [&](const Param& p) { return names_key(p.name); }) &&
         (ins.rows.empty() || std::none_of(ins.rows[0].begin(), ins.rows[0].end(),
                                           [&](const auto& kv) { return names_key(kv.first); }))) {
-      compiled = detail::compile_returning_key(ins, engine.dialect(), *autoinc,
-                                               keyed ? params : std::span<const Param>());
+      returning_key_of = &ins;
       returning_key = true;
     }
   }
-  if (!compiled) {
-    compiled = keyed ? detail::compile(st, engine.dialect(), params)
-                     : detail::compile(st, engine.dialect());
+  const std::span<const Param> keys = keyed ? params : std::span<const Param>();
+  compiled = s.recall_compiled(st, engine.dialect(), returning_key, keys);
+  if (compiled == nullptr) {
+    std::shared_ptr<const Compiled> fresh =
+        returning_key_of
+            ? detail::compile_returning_key(*returning_key_of, engine.dialect(), *autoinc, keys)
+        : keyed ? detail::compile(st, engine.dialect(), params)
+                : detail::compile(st, engine.dialect());
+    compiled = s.remember_compiled(statement.state_ptr(), engine.dialect(), returning_key, keys,
+                                   std::move(fresh));
   }
   detail::bind_parameters(*compiled, params, s.bind_buffer);
   s.autobegin();
@@ -455,23 +507,19 @@ Result Connection::execute_params(const Executable& statement, std::span<const P
     generated_key = Value{*lastrowid};
   }
 
-  if (compiled->emulated_returning) {
-    // The backend has no RETURNING: the one requested column is the autoincrement key.
-    cursor->close();
-    auto metadata = std::make_shared<RowMetadata>(compiled->column_names);
-    const Value key = lastrowid ? Value{*lastrowid} : Value{};
-    Result result = Result::from_values(metadata, {key}, rowcount);
-    result.set_lastrowid(lastrowid);
-    result.set_inserted_primary_key(Row(metadata, {key}));
-    return result;
-  }
-  const bool returns_rows = compiled->returns_rows && !returning_key;
+  // The backend has no RETURNING when it is emulated: the one requested column is the
+  // autoincrement key, read from the last-insert-id.
+  const bool emulated = compiled->emulated_returning;
+  const bool returns_rows = compiled->returns_rows && !returning_key && !emulated;
   if (!returns_rows) {
     cursor->close();
   }
   std::shared_ptr<const RowMetadata> metadata =
       returns_rows ? s.metadata_for(*cursor) : RowMetadata::empty();
-  Result result(std::move(cursor), std::move(metadata), rowcount);
+  // One Result object, returned on every path, so that it is built in place.
+  Result result = emulated ? emulated_returning_result(compiled->column_names, lastrowid, rowcount)
+                           : Result(std::move(cursor), std::move(metadata), rowcount);
+  if (emulated) return result;
   result.set_lastrowid(lastrowid);
   if (compiled->kind == StatementKind::kInsert && compiled->table && !returns_rows) {
     // inserted_primary_key: the given key values, the generated one from last-insert-id or

@@ -19,7 +19,11 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <string>
+#include <vector>
 
+#include "athanor/core/detail/sql_ast.hpp"
 #include "athanor/core/dialect.hpp"
 #include "athanor/core/driver.hpp"
 #include "athanor/core/engine.hpp"
@@ -113,6 +117,25 @@ struct ConnectionState {
   std::shared_ptr<const std::vector<std::string>> last_names;
   std::shared_ptr<const RowMetadata> last_key_metadata;
   const Table* last_key_table = nullptr;
+
+  // The statement compiled last on this Connection, so that one executed over and over skips
+  // the statement's shared, locked cache. Holding the state keeps its address unique; a
+  // statement's compiled form for one dialect, key set and RETURNING choice never changes.
+  struct CompiledMemo {
+    std::shared_ptr<const StatementState> state;
+    const Dialect* dialect = nullptr;
+    bool returning_key = false;
+    std::vector<std::string> keys;  // parameter names, for INSERT and UPDATE
+    std::shared_ptr<const Compiled> compiled;
+  };
+  CompiledMemo last_compiled;
+  // The memo's compiled form when it matches; null otherwise.
+  const Compiled* recall_compiled(const StatementState& statement, const Dialect& dialect,
+                                  bool returning_key, std::span<const Param> keys) const;
+  const Compiled* remember_compiled(std::shared_ptr<const StatementState> statement,
+                                    const Dialect& dialect, bool returning_key,
+                                    std::span<const Param> keys,
+                                    std::shared_ptr<const Compiled> compiled);
 
   std::shared_ptr<const RowMetadata> metadata_for(const std::vector<std::string>& names);
   std::shared_ptr<const RowMetadata> metadata_for(const driver::Cursor& cursor);

@@ -48,6 +48,29 @@ TEST_F(EngineTest, CommitAsYouGo) {
   EXPECT_NE(std::find(log.begin(), log.end(), "ROLLBACK"), log.end());
 }
 
+// One INSERT object executed with changing key sets, and statements alternating on one
+// connection: each execution runs the statement's form for its own keys (the connection keeps
+// the last compiled form, which must not leak into the next execution).
+TEST_F(EngineTest, ReusedStatementsFollowTheirParameterKeys) {
+  auto conn = engine().connect();
+  const Insert add = insert(*notes_);
+  const Select by_body = select(notes_->c("score")).where(notes_->c("body") == bindparam("b"));
+  conn.execute(add, {{"body", "plain"}});
+  conn.execute(add, {{"body", "scored"}, {"score", 5}});
+  EXPECT_EQ(conn.execute(by_body, {{"b", "scored"}}).scalar<std::optional<int>>(), 5);
+  conn.execute(add, {{"id", 40}, {"body", "keyed"}, {"score", 7}});
+  EXPECT_EQ(conn.execute(by_body, {{"b", "plain"}}).scalar<std::optional<int>>(), std::nullopt);
+  Result last = conn.execute(add, {{"score", 9}, {"body", "reordered"}});
+  ASSERT_TRUE(last.inserted_primary_key().has_value());
+  EXPECT_EQ(last.inserted_primary_key()->get<std::int64_t>(0),
+            conn.execute(select(notes_->c("id")).where(notes_->c("body") == "reordered"))
+                .scalar<std::int64_t>());
+  EXPECT_EQ(conn.execute(by_body, {{"b", "keyed"}}).scalar<std::optional<int>>(), 7);
+  EXPECT_EQ(conn.execute(by_body, {{"b", "reordered"}}).scalar<std::optional<int>>(), 9);
+  conn.commit();
+  EXPECT_EQ(count_rows(), 4);
+}
+
 TEST_F(EngineTest, EngineBeginCommitsOnReturnAndRollsBackOnException) {
   engine().begin([&](Connection& conn) {
     conn.execute(insert(*notes_).values({{"body", "kept"}}));
