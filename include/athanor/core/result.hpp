@@ -201,6 +201,20 @@ class Result {
   requires FromValue<T> std::vector<T> scalars() {
     std::vector<T> out;
     out.reserve(buffered_rows_left());
+    if (buffered_mode_) {
+      // Rows fetched already (executemany RETURNING): their first values are read in place.
+      const std::size_t width = metadata_->names().size();
+      for (; width > 0 && buffered_pos_ < buffered_.size(); buffered_pos_ += width) {
+        const Value& value = buffered_[buffered_pos_];
+        try {
+          out.push_back(value_from<T>(value, {}));
+        } catch (const ArgumentError&) {
+          (void)Row(metadata_, {value}).template get<T>(0);  // the error naming the column
+          throw;
+        }
+      }
+      return out;
+    }
     Row row;
     while (fetch_into(row)) out.push_back(row.template get<T>(0));
     return out;

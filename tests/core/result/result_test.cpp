@@ -47,6 +47,17 @@ TEST(ResultTest, FlatValuesIterateScalarsAndFirst) {
   EXPECT_FALSE(Result::from_values(metadata, {}).first().has_value());
 }
 
+TEST(ResultTest, FlatScalarsOfTheWrongTypeNameTheColumn) {
+  Result result = Result::from_values(columns({"id", "note"}),
+                                      {Value(std::int64_t{1}), Value("a"), Value("x"), Value("b")});
+  try {
+    (void)result.scalars<std::int64_t>();
+    FAIL() << "expected ArgumentError";
+  } catch (const ArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("'id'"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ResultTest, FlatValuesMustMakeWholeRows) {
   EXPECT_THROW(Result::from_values(columns({"a", "b"}), {Value(std::int64_t{1})}), ArgumentError);
   EXPECT_THROW(Result::from_values(columns({}), {Value(std::int64_t{1})}), ArgumentError);
