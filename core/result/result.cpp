@@ -7,6 +7,37 @@
 
 namespace athanor {
 
+// ---- driver::Cursor: the default typed reads ----------------------------------------------------
+
+namespace driver {
+
+bool Cursor::advance() { return fetch(typed_row_); }
+
+bool Cursor::read_int64(std::size_t index, std::int64_t& out) {
+  const auto* value = std::get_if<std::int64_t>(&typed_row_.at(index));
+  if (value == nullptr) return false;
+  out = *value;
+  return true;
+}
+
+bool Cursor::read_double(std::size_t index, double& out) {
+  const auto* value = std::get_if<double>(&typed_row_.at(index));
+  if (value == nullptr) return false;
+  out = *value;
+  return true;
+}
+
+bool Cursor::read_text(std::size_t index, std::string& out) {
+  auto* value = std::get_if<std::string>(&typed_row_.at(index));
+  if (value == nullptr) return false;
+  out = std::move(*value);
+  return true;
+}
+
+void Cursor::read_value(std::size_t index, Value& out) { out = std::move(typed_row_.at(index)); }
+
+}  // namespace driver
+
 // ---- RowMetadata --------------------------------------------------------------------------------
 
 std::optional<std::size_t> RowMetadata::find(std::string_view name) const noexcept {
@@ -184,6 +215,28 @@ bool Result::fetch_into(Row& row) {
     return false;
   }
   return true;
+}
+
+bool Result::advance() {
+  if (!cursor_) return false;
+  if (!cursor_->advance()) {
+    cursor_->close();
+    cursor_.reset();
+    return false;
+  }
+  return true;
+}
+
+void Result::check_field_count(std::size_t fields) const {
+  const std::size_t columns = metadata_->names().size();
+  if (fields != columns) {
+    throw ArgumentError(fmt::format(
+        "cannot read a row of {} columns into an aggregate of {} fields", columns, fields));
+  }
+}
+
+std::string Result::column_context(std::size_t index) const {
+  return Row(metadata_, {}).column_context(index);
 }
 
 std::optional<Row> Result::fetchone() {

@@ -317,6 +317,88 @@ TEST_F(TypesTest, WrongTypeReadNamesTheColumn) {
   EXPECT_THROW((void)row.get<std::string>("no_such_column"), ArgumentError);
 }
 
+// Result::as<T> reads a streamed row column by column into the aggregate's fields: exact types
+// directly, everything else converted as Row::get would, with the same errors.
+struct TypedRow {
+  std::int64_t id;
+  int small;
+  bool flag;
+  double dbl;
+  double money;
+  std::string name;
+  std::optional<std::string> body;
+  Decimal exact;
+  std::string uid;
+};
+struct TooFewFields {
+  std::int64_t id;
+};
+struct NameAsNumber {
+  std::int64_t id;
+  std::int64_t name;
+};
+
+TEST_F(TypesTest, AsReadsEachColumnIntoItsField) {
+  {
+    auto conn = engine().connect();
+    conn.execute(
+        insert(*table_),
+        std::vector<Params>{{{"id", 1},
+                             {"small", 7},
+                             {"flag", true},
+                             {"dbl", 2.0},
+                             {"money", Decimal{"12.25"}},
+                             {"name", "first"},
+                             {"body", nullptr},
+                             {"exact", Decimal{"3.1250"}},
+                             {"uid", UuidValue::parse("123e4567-e89b-12d3-a456-426614174000")}},
+                            {{"id", 2},
+                             {"small", -3},
+                             {"flag", false},
+                             {"dbl", 0.5},
+                             {"money", Decimal{"-1.00"}},
+                             {"name", std::string(100, 'n')},
+                             {"body", "text"},
+                             {"exact", Decimal{"0.0001"}},
+                             {"uid", UuidValue::parse("00000000-0000-0000-0000-000000000001")}}});
+    conn.commit();
+  }
+  auto conn = engine().connect();
+  const auto columns = select(table_->c("id"), table_->c("small"), table_->c("flag"),
+                              table_->c("dbl"), table_->c("money"), table_->c("name"),
+                              table_->c("body"), table_->c("exact"), table_->c("uid"))
+                           .order_by(table_->c("id"));
+  std::vector<TypedRow> rows = conn.execute(columns).as<TypedRow>();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].id, 1);
+  EXPECT_EQ(rows[0].small, 7);
+  EXPECT_TRUE(rows[0].flag);
+  EXPECT_EQ(rows[0].dbl, 2.0);
+  EXPECT_EQ(rows[0].money, 12.25);
+  EXPECT_EQ(rows[0].name, "first");
+  EXPECT_EQ(rows[0].body, std::nullopt);
+  EXPECT_EQ(rows[0].exact.text, "3.1250");
+  EXPECT_EQ(rows[0].uid, "123e4567-e89b-12d3-a456-426614174000");
+  EXPECT_EQ(rows[1].small, -3);
+  EXPECT_FALSE(rows[1].flag);
+  EXPECT_EQ(rows[1].dbl, 0.5);
+  EXPECT_EQ(rows[1].money, -1.0);
+  EXPECT_EQ(rows[1].name, std::string(100, 'n'));
+  EXPECT_EQ(rows[1].body, "text");
+  EXPECT_EQ(rows[1].exact.text, "0.0001");
+
+  const auto two = select(table_->c("id"), table_->c("name")).order_by(table_->c("id"));
+  try {
+    (void)conn.execute(two).as<NameAsNumber>();
+    ADD_FAILURE() << "reading text into an integer field succeeded";
+  } catch (const ArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("'name'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW((void)conn.execute(two).as<TooFewFields>(), ArgumentError);
+  // The field count is checked against the rows there are: no rows, no error.
+  EXPECT_TRUE(conn.execute(two.where(table_->c("id") == 99)).as<TooFewFields>().empty());
+}
+
 TEST_F(TypesTest, ExecuteManyBindsEveryType) {
   std::vector<Params> rows;
   for (int i = 1; i <= 3; ++i) {

@@ -263,67 +263,95 @@ class RowWriter {
   bool fresh_;
 };
 
-// Reads the current row of `statement` into `row`, reusing the buffers `row` already holds.
-// False when SQLite ran out of memory converting a value (the error code is then on `db`).
+// Writes one column into a single Value (SqliteCursor::read_value).
+class ValueWriter {
+ public:
+  explicit ValueWriter(Value& out) : out_(out) {}
+  template <class T>
+  void put(std::size_t, T&& value) {
+    out_ = std::forward<T>(value);
+  }
+  void put_text(std::size_t, std::string_view text) { out_.emplace<std::string>(text); }
+  void put_bytes(std::size_t, const void* data, std::size_t size) {
+    const auto* begin = static_cast<const std::byte*>(data);
+    out_.emplace<Bytes>(begin, begin + size);
+  }
+  void put_null(std::size_t) { out_ = Null{}; }
+
+ private:
+  Value& out_;
+};
+
+// Reads column `i` of the current row of `statement` into `out` (a RowWriter or ValueWriter).
+// False when SQLite ran out of memory converting the value (the error code is then on `db`).
 //
-// Each column is read through sqlite3_column_value once: the sqlite3_value_* accessors skip the
+// The column is read through sqlite3_column_value once: the sqlite3_value_* accessors skip the
 // per-call statement checks of sqlite3_column_*. The value is unprotected, which is safe because
 // one thread uses the connection (it is opened with SQLITE_OPEN_NOMUTEX) and the value is read
 // before the next step.
-[[nodiscard]] bool read_row(sqlite3* db, const Statement& statement, std::vector<Value>& row) {
+template <class Writer>
+[[nodiscard]] bool read_column(sqlite3* db, const Statement& statement, std::size_t i,
+                               Writer& out) {
   sqlite3_stmt* stmt = statement.stmt;
+  const int col = static_cast<int>(i);
+  sqlite3_value* cell = sqlite3_column_value(stmt, col);
+  const int scale = statement.numeric_scales[i];
+  switch (sqlite3_value_type(cell)) {
+    case SQLITE_INTEGER: {
+      const std::int64_t value = sqlite3_value_int64(cell);
+      if (scale >= 0) {
+        out.put(i, decimal_with_scale(value, scale));
+      } else {
+        out.put(i, value);
+      }
+      break;
+    }
+    case SQLITE_FLOAT: {
+      const double value = sqlite3_value_double(cell);
+      std::optional<Decimal> decimal;
+      if (scale >= 0) decimal = decimal_with_scale(value, scale);
+      if (decimal) {
+        out.put(i, std::move(*decimal));
+      } else {
+        out.put(i, value);
+      }
+      break;
+    }
+    case SQLITE_TEXT: {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(cell));
+      if (text == nullptr) {
+        // Out of memory: the statement-level call records the error code on `db`.
+        text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+        if (text == nullptr && sqlite3_errcode(db) == SQLITE_NOMEM) return false;
+      }
+      const auto size = static_cast<std::size_t>(sqlite3_value_bytes(cell));
+      out.put_text(i, text ? std::string_view(text, size) : std::string_view());
+      break;
+    }
+    case SQLITE_BLOB: {
+      const void* data = sqlite3_value_blob(cell);
+      const auto size = static_cast<std::size_t>(sqlite3_value_bytes(cell));
+      if (data == nullptr && size > 0) {
+        data = sqlite3_column_blob(stmt, col);
+        if (data == nullptr && sqlite3_errcode(db) == SQLITE_NOMEM) return false;
+      }
+      out.put_bytes(i, data, data == nullptr ? 0 : size);
+      break;
+    }
+    default:
+      out.put_null(i);
+      break;
+  }
+  return true;
+}
+
+// Reads the current row of `statement` into `row`, reusing the buffers `row` already holds.
+// False when SQLite ran out of memory converting a value (the error code is then on `db`).
+[[nodiscard]] bool read_row(sqlite3* db, const Statement& statement, std::vector<Value>& row) {
   const std::size_t count = statement.column_names->size();
   RowWriter out(row, count);
   for (std::size_t i = 0; i < count; ++i) {
-    const int col = static_cast<int>(i);
-    sqlite3_value* cell = sqlite3_column_value(stmt, col);
-    const int scale = statement.numeric_scales[i];
-    switch (sqlite3_value_type(cell)) {
-      case SQLITE_INTEGER: {
-        const std::int64_t value = sqlite3_value_int64(cell);
-        if (scale >= 0) {
-          out.put(i, decimal_with_scale(value, scale));
-        } else {
-          out.put(i, value);
-        }
-        break;
-      }
-      case SQLITE_FLOAT: {
-        const double value = sqlite3_value_double(cell);
-        std::optional<Decimal> decimal;
-        if (scale >= 0) decimal = decimal_with_scale(value, scale);
-        if (decimal) {
-          out.put(i, std::move(*decimal));
-        } else {
-          out.put(i, value);
-        }
-        break;
-      }
-      case SQLITE_TEXT: {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(cell));
-        if (text == nullptr) {
-          // Out of memory: the statement-level call records the error code on `db`.
-          text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
-          if (text == nullptr && sqlite3_errcode(db) == SQLITE_NOMEM) return false;
-        }
-        const auto size = static_cast<std::size_t>(sqlite3_value_bytes(cell));
-        out.put_text(i, text ? std::string_view(text, size) : std::string_view());
-        break;
-      }
-      case SQLITE_BLOB: {
-        const void* data = sqlite3_value_blob(cell);
-        const auto size = static_cast<std::size_t>(sqlite3_value_bytes(cell));
-        if (data == nullptr && size > 0) {
-          data = sqlite3_column_blob(stmt, col);
-          if (data == nullptr && sqlite3_errcode(db) == SQLITE_NOMEM) return false;
-        }
-        out.put_bytes(i, data, data == nullptr ? 0 : size);
-        break;
-      }
-      default:
-        out.put_null(i);
-        break;
-    }
+    if (!read_column(db, statement, i, out)) return false;
   }
   return true;
 }
@@ -464,18 +492,50 @@ class SqliteCursor final : public driver::Cursor {
       return true;
     }
     Stream& s = *stream_;
-    if (!s.statement) return false;
-    if (!s.row_ready) {
-      const int rc = sqlite3_step(s.statement->stmt);
-      if (rc == SQLITE_DONE) {
-        s.finish();
-        return false;
-      }
-      if (rc != SQLITE_ROW) fail(s);
-    }
-    s.row_ready = false;
+    if (!step(s)) return false;
     if (!read_row(s.db, *s.statement, row)) fail(s);
     return true;
+  }
+
+  bool advance() override { return stream_ ? step(*stream_) : Cursor::advance(); }
+  bool read_int64(std::size_t index, std::int64_t& out) override {
+    if (!stream_) return Cursor::read_int64(index, out);
+    sqlite3_value* cell = plain_cell(index, SQLITE_INTEGER);
+    if (cell == nullptr) return false;
+    out = sqlite3_value_int64(cell);
+    return true;
+  }
+  bool read_double(std::size_t index, double& out) override {
+    if (!stream_) return Cursor::read_double(index, out);
+    sqlite3_value* cell = plain_cell(index, SQLITE_FLOAT);
+    if (cell == nullptr) return false;
+    out = sqlite3_value_double(cell);
+    return true;
+  }
+  bool read_text(std::size_t index, std::string& out) override {
+    if (!stream_) return Cursor::read_text(index, out);
+    sqlite3_value* cell = plain_cell(index, SQLITE_TEXT);
+    if (cell == nullptr) return false;
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(cell));
+    if (text == nullptr) return false;  // out of memory: read_value reports it
+    const auto size = static_cast<std::size_t>(sqlite3_value_bytes(cell));
+    if (out.capacity() >= size) {
+      out.assign(text, size);
+    } else {
+      out = std::string(text, size);  // one allocation, no reallocating assign
+    }
+    return true;
+  }
+  void read_value(std::size_t index, Value& out) override {
+    if (!stream_) return Cursor::read_value(index, out);
+    Stream& s = *stream_;
+    if (!s.statement || index >= s.statement->column_names->size()) {
+      throw InterfaceError(DBAPIError::Details{
+          .message = fmt::format(
+              "no column {} to read: the cursor has no current row of that width", index)});
+    }
+    ValueWriter writer(out);
+    if (!read_column(s.db, *s.statement, index, writer)) fail(s);
   }
 
   std::int64_t rowcount() const override { return rowcount_; }
@@ -491,6 +551,33 @@ class SqliteCursor final : public driver::Cursor {
   }
 
  private:
+  // Steps `s` to its next row; false at the end.
+  static bool step(Stream& s) {
+    if (!s.statement) return false;
+    if (!s.row_ready) {
+      const int rc = sqlite3_step(s.statement->stmt);
+      if (rc == SQLITE_DONE) {
+        s.finish();
+        return false;
+      }
+      if (rc != SQLITE_ROW) fail(s);
+    }
+    s.row_ready = false;
+    return true;
+  }
+
+  // Column `index` of the current row when it holds a value of storage class `type` that needs
+  // no conversion (not a NUMERIC(p, s) column); null otherwise.
+  sqlite3_value* plain_cell(std::size_t index, int type) const {
+    const Statement* statement = stream_->statement.get();
+    if (statement == nullptr || index >= statement->numeric_scales.size() ||
+        statement->numeric_scales[index] >= 0) {
+      return nullptr;
+    }
+    sqlite3_value* cell = sqlite3_column_value(statement->stmt, static_cast<int>(index));
+    return sqlite3_value_type(cell) == type ? cell : nullptr;
+  }
+
   // Raises the error of the last call on the stream's statement, ending the stream.
   [[noreturn]] static void fail(Stream& s) {
     const int code = sqlite3_extended_errcode(s.db);

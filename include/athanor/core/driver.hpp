@@ -7,6 +7,7 @@
 // Thread-safety: a driver connection is used by one thread at a time (the pool guarantees it).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -49,6 +50,23 @@ class Cursor {
   virtual std::optional<std::int64_t> lastrowid() const = 0;
   // Frees server-side resources; further fetches return false. Idempotent.
   virtual void close() = 0;
+
+  // Typed reading, for mapping rows straight into structs without a Value per column. advance()
+  // moves to the next row (false when there are no more, as fetch()); then each read_* stores
+  // column `index` of that row in `out` and returns true, or returns false and leaves `out`
+  // alone when the column does not hold exactly that type (a NULL, another type, a NUMERIC(p, s)
+  // column): the caller then reads it with read_value, which applies the usual conversions.
+  // Each column is read at most once per row (text may be moved out). Mixing advance() and
+  // fetch() on one cursor is not supported. The defaults read through fetch() into a buffer of
+  // the cursor's own; a driver overrides them to read its client library's row directly.
+  virtual bool advance();
+  virtual bool read_int64(std::size_t index, std::int64_t& out);
+  virtual bool read_double(std::size_t index, double& out);
+  virtual bool read_text(std::size_t index, std::string& out);
+  virtual void read_value(std::size_t index, Value& out);
+
+ private:
+  std::vector<Value> typed_row_;  // the row advance() fetched, for the default read_*
 };
 
 class Connection {

@@ -20,14 +20,11 @@
 #include <boost/pfr/core.hpp>
 #include <nlohmann/json.hpp>
 
+#include "athanor/core/driver.hpp"
 #include "athanor/core/error.hpp"
 #include "athanor/core/value.hpp"
 
 namespace athanor {
-
-namespace driver {
-class Cursor;
-}
 
 // Column names of a result, shared by all its rows.
 class RowMetadata {
@@ -120,6 +117,8 @@ class Row {
   [[noreturn]] void throw_index_out_of_range(std::size_t index) const;
   std::string column_context(std::size_t index) const;
   void check_field_count(std::size_t fields) const;
+
+  friend class Result;  // for column_context
 
   std::shared_ptr<const RowMetadata> metadata_;
   std::vector<Value> values_;
@@ -224,6 +223,19 @@ class Result {
   std::vector<T> as() {
     std::vector<T> out;
     out.reserve(buffered_rows_left());
+    if (!buffered_mode_) {
+      // Streaming: each column goes from the driver straight into its field, without a Row.
+      bool first = true;
+      while (advance()) {
+        if (first) check_field_count(boost::pfr::tuple_size_v<T>);
+        first = false;
+        T item{};
+        std::size_t i = 0;
+        boost::pfr::for_each_field(item, [&](auto& field) { read_field(i++, field); });
+        out.push_back(std::move(item));
+      }
+      return out;
+    }
     Row row;
     while (fetch_into(row)) out.push_back(std::move(row).template as<T>());
     return out;
@@ -246,6 +258,42 @@ class Result {
  private:
   // Rows fetched already and not yet read; 0 for a streaming result.
   std::size_t buffered_rows_left() const noexcept;
+  // Moves the cursor to its next row for the typed reads below; false (and closed) at the end.
+  bool advance();
+  // Column `index` of the current row into `field`: the driver's typed read where the field's
+  // type has one and the column holds exactly that type, else the Value converted as
+  // Row::get<F> would (with the same errors).
+  template <class F>
+  void read_field(std::size_t index, F& field) {
+    if constexpr (std::is_same_v<F, std::int64_t>) {
+      if (read_int64(index, field)) return;
+    } else if constexpr (std::is_same_v<F, double>) {
+      if (read_double(index, field)) return;
+    } else if constexpr (std::is_same_v<F, std::string>) {
+      if (read_text(index, field)) return;
+    }
+    Value& value = read_value(index);
+    if constexpr (std::is_same_v<F, std::string>) {
+      if (auto* text = std::get_if<std::string>(&value)) {
+        field = std::move(*text);
+        return;
+      }
+    }
+    try {
+      field = value_from<F>(value, {});
+    } catch (const ArgumentError&) {
+      field = value_from<F>(value, column_context(index));
+    }
+  }
+  bool read_int64(std::size_t index, std::int64_t& out) { return cursor_->read_int64(index, out); }
+  bool read_double(std::size_t index, double& out) { return cursor_->read_double(index, out); }
+  bool read_text(std::size_t index, std::string& out) { return cursor_->read_text(index, out); }
+  Value& read_value(std::size_t index) {  // into a scratch Value of the Result's
+    cursor_->read_value(index, scratch_);
+    return scratch_;
+  }
+  void check_field_count(std::size_t fields) const;
+  std::string column_context(std::size_t index) const;
 
   std::unique_ptr<driver::Cursor> cursor_;
   std::shared_ptr<const RowMetadata> metadata_;
@@ -257,6 +305,7 @@ class Result {
   std::int64_t rowcount_ = -1;
   std::optional<std::int64_t> lastrowid_;
   std::optional<Row> inserted_primary_key_;
+  Value scratch_;  // a column read by read_value
 };
 
 }  // namespace athanor

@@ -245,6 +245,48 @@ TEST(SqliteDriverTest, NextExecuteClosesTheOpenCursor) {
   EXPECT_FALSE(streaming->fetch(row));
 }
 
+// The typed reads: exact storage classes are read directly; anything else (a NULL, another
+// class, a NUMERIC(p, s) column) is refused and then read as a Value. Streaming cursors read
+// SQLite's row in place; the buffered rows of an INSERT ... RETURNING go through the defaults.
+TEST(SqliteDriverTest, TypedReadsTakeExactTypesAndReferTheRestToValues) {
+  auto conn = connect();
+  conn->execute("CREATE TABLE t (n INTEGER, x REAL, s TEXT, m NUMERIC(10, 2))", {});
+  conn->execute("INSERT INTO t VALUES (1, 2.5, 'one', 3.25), (NULL, 4, 'two', NULL)", {});
+  auto cursor = conn->execute("SELECT n, x, s, m FROM t ORDER BY rowid", {});
+  std::int64_t n = 0;
+  double x = 0;
+  std::string text;
+  Value value;
+  ASSERT_TRUE(cursor->advance());
+  EXPECT_TRUE(cursor->read_int64(0, n));
+  EXPECT_EQ(n, 1);
+  EXPECT_TRUE(cursor->read_double(1, x));
+  EXPECT_EQ(x, 2.5);
+  EXPECT_TRUE(cursor->read_text(2, text));
+  EXPECT_EQ(text, "one");
+  EXPECT_FALSE(cursor->read_double(3, x));  // NUMERIC(10, 2) reads as a Decimal
+  cursor->read_value(3, value);
+  EXPECT_EQ(value, Value(Decimal{"3.25"}));
+  ASSERT_TRUE(cursor->advance());
+  EXPECT_FALSE(cursor->read_int64(0, n));  // NULL
+  cursor->read_value(0, value);
+  EXPECT_EQ(value, Value{});
+  EXPECT_TRUE(cursor->read_double(1, x));  // REAL affinity stored the 4 as 4.0
+  EXPECT_EQ(x, 4.0);
+  EXPECT_FALSE(cursor->read_int64(2, n));  // text is not an integer
+  cursor->read_value(2, value);
+  EXPECT_EQ(value, Value("two"));
+  EXPECT_FALSE(cursor->advance());
+
+  auto returning = conn->execute("INSERT INTO t (n, s) VALUES (9, 'nine') RETURNING n, s", {});
+  ASSERT_TRUE(returning->advance());
+  EXPECT_TRUE(returning->read_int64(0, n));
+  EXPECT_EQ(n, 9);
+  EXPECT_TRUE(returning->read_text(1, text));
+  EXPECT_EQ(text, "nine");
+  EXPECT_FALSE(returning->advance());
+}
+
 TEST(SqliteDriverTest, AnOpenReadDoesNotBlockCommit) {
   auto conn = connect();
   conn->execute("CREATE TABLE t (n INTEGER)", {});
