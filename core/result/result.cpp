@@ -13,28 +13,37 @@ namespace driver {
 
 bool Cursor::advance() { return fetch(typed_row_); }
 
+Value& Cursor::typed_cell(std::size_t index) {
+  if (index >= typed_row_.size()) {
+    throw InterfaceError(
+        DBAPIError::Details{.message = fmt::format("no column {} in the current row of {} columns",
+                                                   index, typed_row_.size())});
+  }
+  return typed_row_[index];
+}
+
 bool Cursor::read_int64(std::size_t index, std::int64_t& out) {
-  const auto* value = std::get_if<std::int64_t>(&typed_row_.at(index));
+  const auto* value = std::get_if<std::int64_t>(&typed_cell(index));
   if (value == nullptr) return false;
   out = *value;
   return true;
 }
 
 bool Cursor::read_double(std::size_t index, double& out) {
-  const auto* value = std::get_if<double>(&typed_row_.at(index));
+  const auto* value = std::get_if<double>(&typed_cell(index));
   if (value == nullptr) return false;
   out = *value;
   return true;
 }
 
 bool Cursor::read_text(std::size_t index, std::string& out) {
-  auto* value = std::get_if<std::string>(&typed_row_.at(index));
+  auto* value = std::get_if<std::string>(&typed_cell(index));
   if (value == nullptr) return false;
   out = std::move(*value);
   return true;
 }
 
-void Cursor::read_value(std::size_t index, Value& out) { out = std::move(typed_row_.at(index)); }
+void Cursor::read_value(std::size_t index, Value& out) { out = std::move(typed_cell(index)); }
 
 }  // namespace driver
 

@@ -56,9 +56,10 @@ class Cursor {
   // column `index` of that row in `out` and returns true, or returns false and leaves `out`
   // alone when the column does not hold exactly that type (a NULL, another type, a NUMERIC(p, s)
   // column): the caller then reads it with read_value, which applies the usual conversions.
-  // Each column is read at most once per row (text may be moved out). Mixing advance() and
-  // fetch() on one cursor is not supported. The defaults read through fetch() into a buffer of
-  // the cursor's own; a driver overrides them to read its client library's row directly.
+  // The read_* read the row of the last advance(); each column at most once (text may be moved
+  // out). An index beyond the row raises InterfaceError. The defaults read through fetch() into
+  // a buffer of the cursor's own; a driver overrides them to read its client library's row
+  // directly.
   virtual bool advance();
   virtual bool read_int64(std::size_t index, std::int64_t& out);
   virtual bool read_double(std::size_t index, double& out);
@@ -66,7 +67,8 @@ class Cursor {
   virtual void read_value(std::size_t index, Value& out);
 
  private:
-  std::vector<Value> typed_row_;  // the row advance() fetched, for the default read_*
+  Value& typed_cell(std::size_t index);  // column `index` of typed_row_
+  std::vector<Value> typed_row_;         // the row advance() fetched, for the default read_*
 };
 
 class Connection {

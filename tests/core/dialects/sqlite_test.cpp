@@ -276,6 +276,8 @@ TEST(SqliteDriverTest, TypedReadsTakeExactTypesAndReferTheRestToValues) {
   EXPECT_FALSE(cursor->read_int64(2, n));  // text is not an integer
   cursor->read_value(2, value);
   EXPECT_EQ(value, Value("two"));
+  EXPECT_FALSE(cursor->read_int64(4, n));  // beyond the row: refused, then an error
+  EXPECT_THROW(cursor->read_value(4, value), InterfaceError);
   EXPECT_FALSE(cursor->advance());
 
   auto returning = conn->execute("INSERT INTO t (n, s) VALUES (9, 'nine') RETURNING n, s", {});
@@ -284,6 +286,7 @@ TEST(SqliteDriverTest, TypedReadsTakeExactTypesAndReferTheRestToValues) {
   EXPECT_EQ(n, 9);
   EXPECT_TRUE(returning->read_text(1, text));
   EXPECT_EQ(text, "nine");
+  EXPECT_THROW(returning->read_value(2, value), InterfaceError);
   EXPECT_FALSE(returning->advance());
 }
 
