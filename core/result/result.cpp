@@ -81,11 +81,20 @@ std::size_t Row::index_of(std::string_view name) const {
   return metadata_->index_of(name);
 }
 
-std::string Row::column_context(std::size_t index) const {
-  if (metadata_ && index < metadata_->names().size()) {
-    return fmt::format("column '{}'", metadata_->names()[index]);
+namespace {
+
+// How errors name column `index` of a result: by name when `metadata` has one.
+std::string describe_column(const RowMetadata* metadata, std::size_t index) {
+  if (metadata != nullptr && index < metadata->names().size()) {
+    return fmt::format("column '{}'", metadata->names()[index]);
   }
   return fmt::format("column {}", index);
+}
+
+}  // namespace
+
+std::string Row::column_context(std::size_t index) const {
+  return describe_column(metadata_.get(), index);
 }
 
 void Row::check_field_count(std::size_t fields) const {
@@ -245,7 +254,7 @@ void Result::check_field_count(std::size_t fields) const {
 }
 
 std::string Result::column_context(std::size_t index) const {
-  return Row(metadata_, {}).column_context(index);
+  return describe_column(metadata_.get(), index);
 }
 
 std::optional<Row> Result::fetchone() {

@@ -118,8 +118,6 @@ class Row {
   std::string column_context(std::size_t index) const;
   void check_field_count(std::size_t fields) const;
 
-  friend class Result;  // for column_context
-
   std::shared_ptr<const RowMetadata> metadata_;
   std::vector<Value> values_;
 };
@@ -208,8 +206,7 @@ class Result {
         try {
           out.push_back(value_from<T>(value, {}));
         } catch (const ArgumentError&) {
-          (void)Row(metadata_, {value}).template get<T>(0);  // the error naming the column
-          throw;
+          out.push_back(value_from<T>(value, column_context(0)));  // throws, naming the column
         }
       }
       return out;
