@@ -481,7 +481,7 @@ class SqliteCursor final : public driver::Cursor {
       spare.block = block;
       spare.size = size;
     } else {
-      ::operator delete(block, size);
+      ::operator delete(block);  // unsized: sized deallocation is optional in clang
     }
   }
 
@@ -592,7 +592,7 @@ class SqliteCursor final : public driver::Cursor {
   struct SpareBlock {
     void* block = nullptr;
     std::size_t size = 0;
-    ~SpareBlock() { ::operator delete(std::exchange(block, nullptr), size); }
+    ~SpareBlock() { ::operator delete(std::exchange(block, nullptr)); }
   };
   static SpareBlock& spare_block() noexcept {
     thread_local SpareBlock spare;
