@@ -382,6 +382,19 @@ TEST_F(EngineTest, StreamingIterationDoesNotMaterialize) {
   }
   EXPECT_EQ(n, 2000);
   EXPECT_EQ(sum, 1999 * 2000 / 2);
+
+  // Mapped into structs while streaming (PostgreSQL's single-row mode on that backend).
+  struct Scored {
+    std::string body;
+    std::optional<std::int64_t> score;
+  };
+  std::vector<Scored> scored =
+      conn.execute(select(notes_->c("body"), notes_->c("score")).order_by(notes_->c("score")))
+          .as<Scored>();
+  ASSERT_EQ(scored.size(), 2000u);
+  EXPECT_EQ(scored.front().body, "row 0");
+  EXPECT_EQ(scored.back().body, "row 1999");
+  EXPECT_EQ(scored.back().score, 1999);
 }
 
 TEST_F(EngineTest, BindparamStatementIsCompiledOnce) {

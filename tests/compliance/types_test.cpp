@@ -387,6 +387,26 @@ TEST_F(TypesTest, AsReadsEachColumnIntoItsField) {
   EXPECT_EQ(rows[1].body, "text");
   EXPECT_EQ(rows[1].exact.text, "0.0001");
 
+  // An enum column (text results on PostgreSQL, whose enum has no binary decoder here).
+  struct WithStatus {
+    std::int64_t id;
+    std::string status;
+    double dbl;
+    std::optional<std::string> body;
+  };
+  conn.execute(update(*table_).values({{"status", "published"}}));
+  std::vector<WithStatus> statuses =
+      conn.execute(select(table_->c("id"), table_->c("status"), table_->c("dbl"), table_->c("body"))
+                       .order_by(table_->c("id")))
+          .as<WithStatus>();
+  ASSERT_EQ(statuses.size(), 2u);
+  EXPECT_EQ(statuses[0].id, 1);
+  EXPECT_EQ(statuses[0].status, "published");
+  EXPECT_EQ(statuses[0].dbl, 2.0);
+  EXPECT_EQ(statuses[0].body, std::nullopt);
+  EXPECT_EQ(statuses[1].dbl, 0.5);
+  EXPECT_EQ(statuses[1].body, "text");
+
   const auto two = select(table_->c("id"), table_->c("name")).order_by(table_->c("id"));
   try {
     (void)conn.execute(two).as<NameAsNumber>();

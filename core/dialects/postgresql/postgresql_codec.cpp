@@ -443,19 +443,6 @@ void decode_text(ColumnKind kind, const char* text, int length, Value& out) {
 
 namespace {
 
-std::uint64_t get_be(const char* data, int length) noexcept {
-  std::uint64_t v = 0;
-  for (int i = 0; i < length; ++i) v = (v << 8) | static_cast<unsigned char>(data[i]);
-  return v;
-}
-
-std::int64_t get_signed(const char* data, int length) noexcept {
-  const std::uint64_t v = get_be(data, length);
-  const int unused_bits = 64 - 8 * length;
-  // Sign-extend from `length` bytes.
-  return static_cast<std::int64_t>(v << unused_bits) >> unused_bits;
-}
-
 // numeric's binary form: ndigits, weight, sign, dscale (16 bits each), then ndigits base-10000
 // digits, the first of which has weight `weight`. Rendered exactly as numeric_out renders it.
 bool numeric_text(const char* data, int length, std::string& out) {
@@ -517,8 +504,8 @@ bool numeric_text(const char* data, int length, std::string& out) {
 void decode_binary(ColumnKind kind, const char* data, int length, Value& out) {
   switch (kind) {
     case ColumnKind::kInteger:
-      if (length == 2 || length == 4 || length == 8) {
-        out = get_signed(data, length);
+      if (std::optional<std::int64_t> v = binary_integer(data, length)) {
+        out = *v;
         return;
       }
       break;
@@ -529,13 +516,8 @@ void decode_binary(ColumnKind kind, const char* data, int length, Value& out) {
       }
       break;
     case ColumnKind::kFloat:
-      if (length == 8) {
-        out = std::bit_cast<double>(get_be(data, 8));
-        return;
-      }
-      if (length == 4) {
-        out =
-            static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(get_be(data, 4))));
+      if (std::optional<double> v = binary_float(data, length)) {
+        out = *v;
         return;
       }
       break;

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -105,6 +107,32 @@ bool binary_decodable(ColumnKind kind) noexcept;
 // year 0); special values without a C++ counterpart (a date of 'infinity', a numeric NaN kept as
 // Decimal "NaN") are kept as their text.
 void decode_text(ColumnKind kind, const char* text, int length, Value& out);
+
+// The big-endian unsigned integer in the `length` (at most 8) bytes at `data`.
+inline std::uint64_t get_be(const char* data, int length) noexcept {
+  std::uint64_t v = 0;
+  for (int i = 0; i < length; ++i) v = (v << 8) | static_cast<unsigned char>(data[i]);
+  return v;
+}
+// Same, signed: sign-extended from `length` bytes.
+inline std::int64_t get_signed(const char* data, int length) noexcept {
+  const std::uint64_t v = get_be(data, length);
+  const int unused_bits = 64 - 8 * length;
+  return static_cast<std::int64_t>(v << unused_bits) >> unused_bits;
+}
+// The binary form of an int2, int4 or int8; nullopt for another length.
+inline std::optional<std::int64_t> binary_integer(const char* data, int length) noexcept {
+  if (length != 2 && length != 4 && length != 8) return std::nullopt;
+  return get_signed(data, length);
+}
+// The binary form of a float4 or float8; nullopt for another length.
+inline std::optional<double> binary_float(const char* data, int length) noexcept {
+  if (length == 8) return std::bit_cast<double>(get_be(data, 8));
+  if (length == 4) {
+    return static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(get_be(data, 4))));
+  }
+  return std::nullopt;
+}
 
 // Converts the binary form of one non-null column (a binary_decodable kind) into `out`.
 // Infinite dates and timestamps become the text "infinity" / "-infinity", as in text results.

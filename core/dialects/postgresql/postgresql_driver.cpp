@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <iterator>
+#include <string>
 #include <utility>
 
 #include <poll.h>
@@ -182,6 +183,88 @@ const std::vector<std::string>& PgCursor::column_names() const {
 }
 
 bool PgCursor::fetch(std::vector<Value>& row) {
+  if (!next_row()) return false;
+  const std::size_t columns = shape_->kinds.size();
+  row.resize(columns);
+  for (std::size_t c = 0; c < columns; ++c) decode_cell(row_, c, row[c]);
+  ++row_;
+  return true;
+}
+
+bool PgCursor::advance() {
+  if (!next_row()) return false;
+  current_ = row_++;
+  return true;
+}
+
+const char* PgCursor::typed_cell(std::size_t index, ColumnKind kind, int& length) const {
+  const PGresult* r = result_.get();
+  const int col = static_cast<int>(index);
+  if (r == nullptr || !shape_->binary || index >= shape_->kinds.size() ||
+      shape_->kinds[index] != kind || PQgetisnull(r, current_, col)) {
+    return nullptr;
+  }
+  length = PQgetlength(r, current_, col);
+  return PQgetvalue(r, current_, col);
+}
+
+bool PgCursor::read_int64(std::size_t index, std::int64_t& out) {
+  int length = 0;
+  const char* data = typed_cell(index, ColumnKind::kInteger, length);
+  if (data == nullptr) return false;
+  const std::optional<std::int64_t> number = binary_integer(data, length);
+  if (!number) return false;
+  out = *number;
+  return true;
+}
+
+bool PgCursor::read_double(std::size_t index, double& out) {
+  int length = 0;
+  const char* data = typed_cell(index, ColumnKind::kFloat, length);
+  if (data == nullptr) return false;
+  const std::optional<double> number = binary_float(data, length);
+  if (!number) return false;
+  out = *number;
+  return true;
+}
+
+bool PgCursor::read_text(std::size_t index, std::string& out) {
+  int length = 0;
+  const char* data = typed_cell(index, ColumnKind::kText, length);
+  if (data == nullptr) return false;
+  // "char" sends its one byte even when it is the empty value '\0' (as decode_binary knows).
+  if (length == 1 && data[0] == '\0') length = 0;
+  const auto size = static_cast<std::size_t>(length);
+  if (out.capacity() >= size) {
+    out.assign(data, size);
+  } else {
+    out = std::string(data, size);  // one allocation, no reallocating assign
+  }
+  return true;
+}
+
+void PgCursor::read_value(std::size_t index, Value& out) {
+  if (result_ == nullptr || index >= shape_->kinds.size()) {
+    DBAPIError::Details details;
+    details.message = "no column " + std::to_string(index) + " in the current row";
+    throw InterfaceError(std::move(details));
+  }
+  decode_cell(current_, index, out);
+}
+
+void PgCursor::decode_cell(int row, std::size_t column, Value& out) const {
+  const PGresult* r = result_.get();
+  const int col = static_cast<int>(column);
+  if (PQgetisnull(r, row, col)) {
+    out.emplace<Null>();
+  } else if (shape_->binary) {
+    decode_binary(shape_->kinds[column], PQgetvalue(r, row, col), PQgetlength(r, row, col), out);
+  } else {
+    decode_text(shape_->kinds[column], PQgetvalue(r, row, col), PQgetlength(r, row, col), out);
+  }
+}
+
+bool PgCursor::next_row() {
   if (result_ == nullptr) return false;
   if (row_ >= rows_) {
     if (conn_ == nullptr) return false;
@@ -203,19 +286,6 @@ bool PgCursor::fetch(std::vector<Value>& row) {
       conn->fail_rendered(next.get(), sql, std::move(parameters));
     }
   }
-  const std::size_t columns = shape_->kinds.size();
-  row.resize(columns);
-  const PGresult* r = result_.get();
-  const auto decode = shape_->binary ? &decode_binary : &decode_text;
-  for (std::size_t c = 0; c < columns; ++c) {
-    const int col = static_cast<int>(c);
-    if (PQgetisnull(r, row_, col)) {
-      row[c].emplace<Null>();
-    } else {
-      decode(shape_->kinds[c], PQgetvalue(r, row_, col), PQgetlength(r, row_, col), row[c]);
-    }
-  }
-  ++row_;
   return true;
 }
 

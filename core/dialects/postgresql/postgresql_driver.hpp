@@ -70,12 +70,27 @@ class PgCursor final : public driver::Cursor {
 
   const std::vector<std::string>& column_names() const override;
   bool fetch(std::vector<Value>& row) override;
+  // Typed reads straight from the PGresult for binary results; text results and other kinds
+  // are read with read_value.
+  bool advance() override;
+  bool read_int64(std::size_t index, std::int64_t& out) override;
+  bool read_double(std::size_t index, double& out) override;
+  bool read_text(std::size_t index, std::string& out) override;
+  void read_value(std::size_t index, Value& out) override;
   std::int64_t rowcount() const override { return rowcount_; }
   std::optional<std::int64_t> lastrowid() const override { return std::nullopt; }
   void close() override;
 
  private:
   friend class PgConnection;
+  // Makes row_ a row of result_, reading the next single-row result when streaming; false at
+  // the end of the rows.
+  bool next_row();
+  // Column `column` of row `row` of result_ as a Value.
+  void decode_cell(int row, std::size_t column, Value& out) const;
+  // The binary data of column `index` of the current row when it is a non-NULL `kind`; null
+  // otherwise.
+  const char* typed_cell(std::size_t index, ColumnKind kind, int& length) const;
   // Reads the remaining results of a streaming query without converting them.
   void drain() noexcept;
   // The connection is going away; stop streaming without touching it.
@@ -85,8 +100,9 @@ class PgCursor final : public driver::Cursor {
   PgConnection* conn_ = nullptr;  // non-null while streaming
   ResultPtr result_;
   std::shared_ptr<const ResultShape> shape_;
-  int row_ = 0;
+  int row_ = 0;  // the next row fetch() or advance() takes
   int rows_ = 0;
+  int current_ = 0;  // the row advance() took, which the typed reads read
   std::int64_t rowcount_ = -1;
   std::string sql_;         // streaming only: for errors raised while fetching
   std::string parameters_;  // streaming only
