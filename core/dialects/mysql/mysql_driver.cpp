@@ -725,6 +725,12 @@ class StatementCursor final : public CursorBase {
     return names_ ? *names_ : kNone;
   }
   bool fetch(std::vector<Value>& row) override;
+  // Typed reads straight from the bound result buffers.
+  bool advance() override { return fetch_row(); }
+  bool read_int64(std::size_t index, std::int64_t& out) override;
+  bool read_double(std::size_t index, double& out) override;
+  bool read_text(std::size_t index, std::string& out) override;
+  void read_value(std::size_t index, Value& out) override;
   std::int64_t rowcount() const override { return rowcount_; }
   std::optional<std::int64_t> lastrowid() const override { return lastrowid_; }
   void close() override;
@@ -734,6 +740,10 @@ class StatementCursor final : public CursorBase {
   }
 
  private:
+  // Fetches the next row into the statement's result buffers; false at the end.
+  bool fetch_row();
+  // The result column `index` of the current row when it is a non-NULL `kind`; null otherwise.
+  const ResultColumn* typed_column(std::size_t index, ColumnKind kind) const;
   void finish() noexcept;
   void refetch_truncated();
   void convert(std::size_t i, Value& out);
@@ -747,6 +757,53 @@ class StatementCursor final : public CursorBase {
 };
 
 bool StatementCursor::fetch(std::vector<Value>& row) {
+  if (!fetch_row()) return false;
+  row.resize(stmt_->columns.size());
+  for (std::size_t i = 0; i < stmt_->columns.size(); ++i) convert(i, row[i]);
+  return true;
+}
+
+const ResultColumn* StatementCursor::typed_column(std::size_t index, ColumnKind kind) const {
+  if (!open_ || index >= stmt_->columns.size()) return nullptr;
+  const ResultColumn& col = stmt_->columns[index];
+  return !col.is_null && col.kind == kind ? &col : nullptr;
+}
+
+bool StatementCursor::read_int64(std::size_t index, std::int64_t& out) {
+  const ResultColumn* col = typed_column(index, ColumnKind::kInteger);
+  if (col == nullptr || col->is_unsigned) return false;  // unsigned: may not fit, see convert
+  out = col->integer;
+  return true;
+}
+
+bool StatementCursor::read_double(std::size_t index, double& out) {
+  const ResultColumn* col = typed_column(index, ColumnKind::kDouble);
+  if (col == nullptr) return false;
+  out = col->real;
+  return true;
+}
+
+bool StatementCursor::read_text(std::size_t index, std::string& out) {
+  const ResultColumn* col = typed_column(index, ColumnKind::kText);
+  if (col == nullptr) return false;
+  if (out.capacity() >= col->length) {
+    out.assign(col->buffer.data(), col->length);
+  } else {
+    out = std::string(col->buffer.data(), col->length);  // one allocation, no reallocating assign
+  }
+  return true;
+}
+
+void StatementCursor::read_value(std::size_t index, Value& out) {
+  if (!open_ || index >= stmt_->columns.size()) {
+    DBAPIError::Details details;
+    details.message = "no column " + std::to_string(index) + " in the current row";
+    throw InterfaceError(std::move(details));
+  }
+  convert(index, out);
+}
+
+bool StatementCursor::fetch_row() {
   if (!open_) return false;
   Statement& s = *stmt_;
   if (s.rebind_needed) {
@@ -769,8 +826,6 @@ bool StatementCursor::fetch(std::vector<Value>& row) {
     conn->fail(error, s.sql, {});
   }
   if (rc == MYSQL_DATA_TRUNCATED) refetch_truncated();
-  row.resize(s.columns.size());
-  for (std::size_t i = 0; i < s.columns.size(); ++i) convert(i, row[i]);
   return true;
 }
 
