@@ -225,7 +225,7 @@ NodePtr derive_onclause(const FromNode& left, const FromNode& right) {
         add_fk_condition(lt, fk, *rt, conditions);
       }
     }
-    if (links == 1) return and_(std::move(conditions)).node_ptr();
+    if (links == 1) return and_(conditions).node_ptr();
     if (links > 1) {
       throw ArgumentError("cannot derive the join condition between " + describe(left) + " and " +
                           describe(right) +
@@ -436,11 +436,11 @@ ColumnElement literal_column(std::string sql) {
   return element(Node{.kind = NodeKind::kKeyword, .text = std::move(sql)});
 }
 
-ColumnElement and_(std::vector<ColumnElement> clauses) {
+ColumnElement and_(const std::vector<ColumnElement>& clauses) {
   return boolean_list("AND", clauses, &true_);
 }
 
-ColumnElement or_(std::vector<ColumnElement> clauses) {
+ColumnElement or_(const std::vector<ColumnElement>& clauses) {
   return boolean_list("OR", clauses, &false_);
 }
 
@@ -482,7 +482,7 @@ ColumnElement negate(const ColumnElement& a) {
 
 namespace func {
 
-ColumnElement call(std::string name, std::vector<ColumnElement> args) {
+ColumnElement call(std::string name, const std::vector<ColumnElement>& args) {
   std::vector<NodePtr> children;
   children.reserve(args.size());
   for (const ColumnElement& a : args) children.push_back(a.node_ptr());
@@ -502,9 +502,7 @@ ColumnElement lower(const ColumnElement& expr) { return unary_function("lower", 
 ColumnElement upper(const ColumnElement& expr) { return unary_function("upper", expr); }
 ColumnElement length(const ColumnElement& expr) { return unary_function("length", expr); }
 ColumnElement abs(const ColumnElement& expr) { return unary_function("abs", expr); }
-ColumnElement coalesce(std::vector<ColumnElement> args) {
-  return call("coalesce", std::move(args));
-}
+ColumnElement coalesce(const std::vector<ColumnElement>& args) { return call("coalesce", args); }
 
 // CURRENT_TIMESTAMP is spelled the same on every backend and takes no parentheses; `alias`
 // names the function for its anonymous label ("now_1"), see compiler.hpp.
@@ -520,11 +518,11 @@ ColumnElement desc(const ColumnElement& e) { return e.desc(); }
 // ---- FROM items
 // ----------------------------------------------------------------------------------
 
-Join FromClause::join(const FromClause& right, std::optional<ColumnElement> on) const {
+Join FromClause::join(const FromClause& right, const std::optional<ColumnElement>& on) const {
   return make_join(*this, right, on, false);
 }
 
-Join FromClause::outerjoin(const FromClause& right, std::optional<ColumnElement> on) const {
+Join FromClause::outerjoin(const FromClause& right, const std::optional<ColumnElement>& on) const {
   return make_join(*this, right, on, true);
 }
 
@@ -549,7 +547,7 @@ SelectItem::SelectItem(const Column& c) : expr_(ColumnElement(c)) {}
 // ---- Select
 // ----------------------------------------------------------------------------------------
 
-Select select(std::vector<SelectItem> items) {
+Select select(const std::vector<SelectItem>& items) {
   auto state = std::make_shared<SelectState>();
   append_items(items, state->columns);
   return Select(std::move(state));
@@ -601,21 +599,21 @@ Select select_join(const Select& select, const FromClause& right,
 
 }  // namespace
 
-Select Select::join(const FromClause& right, std::optional<ColumnElement> on) const {
+Select Select::join(const FromClause& right, const std::optional<ColumnElement>& on) const {
   return select_join(*this, right, on, false);
 }
 
-Select Select::outerjoin(const FromClause& right, std::optional<ColumnElement> on) const {
+Select Select::outerjoin(const FromClause& right, const std::optional<ColumnElement>& on) const {
   return select_join(*this, right, on, true);
 }
 
-Select Select::group_by(std::vector<ColumnElement> columns) const {
+Select Select::group_by(const std::vector<ColumnElement>& columns) const {
   auto s = copy_state<SelectState>(*this);
   for (const ColumnElement& c : columns) s->group_by.push_back(c.node_ptr());
   return Select(std::move(s));
 }
 
-Select Select::order_by(std::vector<ColumnElement> columns) const {
+Select Select::order_by(const std::vector<ColumnElement>& columns) const {
   auto s = copy_state<SelectState>(*this);
   for (const ColumnElement& c : columns) s->order_by.push_back(c.node_ptr());
   return Select(std::move(s));
@@ -641,7 +639,7 @@ Select Select::distinct() const {
   return Select(std::move(s));
 }
 
-Select Select::add_columns(std::vector<SelectItem> items) const {
+Select Select::add_columns(const std::vector<SelectItem>& items) const {
   auto s = copy_state<SelectState>(*this);
   append_items(items, s->columns);
   return Select(std::move(s));
@@ -712,7 +710,7 @@ Insert Insert::values(std::vector<Params> rows) const {
   return Insert(std::move(s));
 }
 
-Insert Insert::returning(std::vector<ColumnElement> columns) const {
+Insert Insert::returning(const std::vector<ColumnElement>& columns) const {
   auto s = copy_state<InsertState>(*this);
   for (const ColumnElement& c : columns) s->returning.push_back(c.node_ptr());
   return Insert(std::move(s));
@@ -741,15 +739,15 @@ Update Update::values(std::vector<std::pair<std::string, ColumnElement>> values)
   const Table& table = target_table(s->table, "UPDATE");
   std::vector<std::pair<std::string, NodePtr>> row;
   row.reserve(values.size());
-  for (auto& [name, expr] : values) {
-    checked_column(table, name);
-    row.emplace_back(std::move(name), expr.node_ptr());
+  for (auto& entry : values) {
+    checked_column(table, entry.first);
+    row.emplace_back(std::move(entry.first), entry.second.node_ptr());
   }
   merge_values(s->values, std::move(row));
   return Update(std::move(s));
 }
 
-Update Update::returning(std::vector<ColumnElement> columns) const {
+Update Update::returning(const std::vector<ColumnElement>& columns) const {
   auto s = copy_state<UpdateState>(*this);
   for (const ColumnElement& c : columns) s->returning.push_back(c.node_ptr());
   return Update(std::move(s));
@@ -767,7 +765,7 @@ Delete Delete::where(const ColumnElement& condition) const {
   return Delete(std::move(s));
 }
 
-Delete Delete::returning(std::vector<ColumnElement> columns) const {
+Delete Delete::returning(const std::vector<ColumnElement>& columns) const {
   auto s = copy_state<DeleteState>(*this);
   for (const ColumnElement& c : columns) s->returning.push_back(c.node_ptr());
   return Delete(std::move(s));

@@ -119,8 +119,8 @@ ColumnElement false_();
 // never pass user input.
 ColumnElement literal_column(std::string sql);
 
-ColumnElement and_(std::vector<ColumnElement> clauses);
-ColumnElement or_(std::vector<ColumnElement> clauses);
+ColumnElement and_(const std::vector<ColumnElement>& clauses);
+ColumnElement or_(const std::vector<ColumnElement>& clauses);
 ColumnElement not_(const ColumnElement& clause);
 ColumnElement exists(const Select& subquery);
 ColumnElement cast(const ColumnElement& expr, std::string sql_type);
@@ -161,7 +161,7 @@ inline ColumnElement operator-(const ColumnElement& a) { return negate(a); }
 
 // SQL functions: func::count(), func::count(expr), func::sum(expr), func::call("name", {args}).
 namespace func {
-ColumnElement call(std::string name, std::vector<ColumnElement> args);
+ColumnElement call(std::string name, const std::vector<ColumnElement>& args);
 ColumnElement count();  // count(*)
 ColumnElement count(const ColumnElement& expr);
 ColumnElement sum(const ColumnElement& expr);
@@ -172,7 +172,7 @@ ColumnElement lower(const ColumnElement& expr);
 ColumnElement upper(const ColumnElement& expr);
 ColumnElement length(const ColumnElement& expr);
 ColumnElement abs(const ColumnElement& expr);
-ColumnElement coalesce(std::vector<ColumnElement> args);
+ColumnElement coalesce(const std::vector<ColumnElement>& args);
 ColumnElement now();  // CURRENT_TIMESTAMP
 }  // namespace func
 
@@ -192,8 +192,9 @@ class FromClause {
 
   // Joins `right`; without an ON clause the condition is derived from the single foreign key
   // between the two (ArgumentError when there is none or more than one).
-  Join join(const FromClause& right, std::optional<ColumnElement> on = std::nullopt) const;
-  Join outerjoin(const FromClause& right, std::optional<ColumnElement> on = std::nullopt) const;
+  Join join(const FromClause& right, const std::optional<ColumnElement>& on = std::nullopt) const;
+  Join outerjoin(const FromClause& right,
+                 const std::optional<ColumnElement>& on = std::nullopt) const;
 
  protected:
   std::shared_ptr<const detail::FromNode> node_;
@@ -250,10 +251,11 @@ class Select : public Executable {
   Select having(const ColumnElement& condition) const;
   Select select_from(const FromClause& from) const;
   // Joins from the leftmost FROM item (SQLAlchemy's Select.join).
-  Select join(const FromClause& right, std::optional<ColumnElement> on = std::nullopt) const;
-  Select outerjoin(const FromClause& right, std::optional<ColumnElement> on = std::nullopt) const;
-  Select group_by(std::vector<ColumnElement> columns) const;
-  Select order_by(std::vector<ColumnElement> columns) const;
+  Select join(const FromClause& right, const std::optional<ColumnElement>& on = std::nullopt) const;
+  Select outerjoin(const FromClause& right,
+                   const std::optional<ColumnElement>& on = std::nullopt) const;
+  Select group_by(const std::vector<ColumnElement>& columns) const;
+  Select order_by(const std::vector<ColumnElement>& columns) const;
   template <class... E>
   Select group_by(const ColumnElement& first, const E&... rest) const {
     return group_by(std::vector<ColumnElement>{first, ColumnElement(rest)...});
@@ -265,7 +267,7 @@ class Select : public Executable {
   Select limit(std::int64_t n) const;
   Select offset(std::int64_t n) const;
   Select distinct() const;
-  Select add_columns(std::vector<SelectItem> items) const;
+  Select add_columns(const std::vector<SelectItem>& items) const;
   Select with_for_update() const;
 
   Subquery subquery(std::string name) const;
@@ -273,7 +275,7 @@ class Select : public Executable {
   ColumnElement exists() const;
 };
 
-Select select(std::vector<SelectItem> items);
+Select select(const std::vector<SelectItem>& items);
 template <class... T>
 Select select(const SelectItem& first, const T&... rest) {
   return select(std::vector<SelectItem>{first, SelectItem(rest)...});
@@ -288,7 +290,7 @@ class Insert : public Executable {
   Insert values(std::vector<Params> rows) const;
   // RETURNING (emulated on backends without it only for the autoincrement key; CompileError for
   // anything else there).
-  Insert returning(std::vector<ColumnElement> columns) const;
+  Insert returning(const std::vector<ColumnElement>& columns) const;
   template <class... E>
   Insert returning(const ColumnElement& first, const E&... rest) const {
     return returning(std::vector<ColumnElement>{first, ColumnElement(rest)...});
@@ -303,7 +305,7 @@ class Update : public Executable {
   Update values(Params values) const;  // column name -> value
   // column name -> expression (e.g. {"count", t.c("count") + 1})
   Update values(std::vector<std::pair<std::string, ColumnElement>> values) const;
-  Update returning(std::vector<ColumnElement> columns) const;
+  Update returning(const std::vector<ColumnElement>& columns) const;
 };
 Update update(const Table& table);
 
@@ -311,7 +313,7 @@ class Delete : public Executable {
  public:
   using Executable::Executable;
   Delete where(const ColumnElement& condition) const;
-  Delete returning(std::vector<ColumnElement> columns) const;
+  Delete returning(const std::vector<ColumnElement>& columns) const;
 };
 Delete delete_(const Table& table);
 
