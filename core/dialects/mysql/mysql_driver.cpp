@@ -54,10 +54,10 @@ constexpr unsigned long kMinTextBuffer = 64;
 constexpr unsigned long kMaxInitialTextBuffer = 1024;
 // Buffers grown beyond this are shrunk back when their cursor closes, so one huge value does not
 // stay pinned in the statement cache.
-constexpr std::size_t kRetainedBufferLimit = 64 * 1024;
+constexpr std::size_t kRetainedBufferLimit = std::size_t{64} * 1024;
 // Upper bound on the parameter bytes of one bulk execution; well below the servers' default
 // max_allowed_packet (16 MiB on MariaDB).
-constexpr std::size_t kBulkByteBudget = 4 * 1024 * 1024;
+constexpr std::size_t kBulkByteBudget = std::size_t{4} * 1024 * 1024;
 
 void ensure_library_initialized() {
   static std::once_flag once;

@@ -472,7 +472,9 @@ bool numeric_text(const char* data, int length, std::string& out) {
       return false;
   }
   auto digit = [&](int i) -> int {
-    return i >= 0 && i < ndigits ? static_cast<int>(get_be(data + 8 + 2 * i, 2)) : 0;
+    return i >= 0 && i < ndigits
+               ? static_cast<int>(get_be(data + 8 + 2 * static_cast<std::ptrdiff_t>(i), 2))
+               : 0;
   };
   char group[8];
   if (weight < 0) {
