@@ -45,6 +45,14 @@ bool Cursor::read_text(std::size_t index, std::string& out) {
 
 void Cursor::read_value(std::size_t index, Value& out) { out = std::move(typed_cell(index)); }
 
+void Cursor::store_text(std::string& out, std::string_view text) {
+  if (out.capacity() >= text.size()) {
+    out.assign(text);
+  } else {
+    out = std::string(text);
+  }
+}
+
 }  // namespace driver
 
 // ---- RowMetadata --------------------------------------------------------------------------------
@@ -91,6 +99,11 @@ std::string describe_column(const RowMetadata* metadata, std::size_t index) {
   return fmt::format("column {}", index);
 }
 
+[[noreturn]] void throw_field_count(std::size_t columns, std::size_t fields) {
+  throw ArgumentError(fmt::format("cannot read a row of {} columns into an aggregate of {} fields",
+                                  columns, fields));
+}
+
 }  // namespace
 
 std::string Row::column_context(std::size_t index) const {
@@ -98,10 +111,7 @@ std::string Row::column_context(std::size_t index) const {
 }
 
 void Row::check_field_count(std::size_t fields) const {
-  if (fields != values_.size()) {
-    throw ArgumentError(fmt::format(
-        "cannot read a row of {} columns into an aggregate of {} fields", values_.size(), fields));
-  }
+  if (fields != values_.size()) throw_field_count(values_.size(), fields);
 }
 
 nlohmann::json to_json(const Value& value) {
@@ -247,10 +257,7 @@ bool Result::advance() {
 
 void Result::check_field_count(std::size_t fields) const {
   const std::size_t columns = metadata_->names().size();
-  if (fields != columns) {
-    throw ArgumentError(fmt::format(
-        "cannot read a row of {} columns into an aggregate of {} fields", columns, fields));
-  }
+  if (fields != columns) throw_field_count(columns, fields);
 }
 
 std::string Result::column_context(std::size_t index) const {

@@ -786,11 +786,7 @@ bool StatementCursor::read_double(std::size_t index, double& out) {
 bool StatementCursor::read_text(std::size_t index, std::string& out) {
   const ResultColumn* col = typed_column(index, ColumnKind::kText);
   if (col == nullptr) return false;
-  if (out.capacity() >= col->length) {
-    out.assign(col->buffer.data(), col->length);
-  } else {
-    out = std::string(col->buffer.data(), col->length);  // one allocation, no reallocating assign
-  }
+  store_text(out, std::string_view(col->buffer.data(), col->length));
   return true;
 }
 

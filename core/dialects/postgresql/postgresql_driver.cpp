@@ -234,12 +234,7 @@ bool PgCursor::read_text(std::size_t index, std::string& out) {
   if (data == nullptr) return false;
   // "char" sends its one byte even when it is the empty value '\0' (as decode_binary knows).
   if (length == 1 && data[0] == '\0') length = 0;
-  const auto size = static_cast<std::size_t>(length);
-  if (out.capacity() >= size) {
-    out.assign(data, size);
-  } else {
-    out = std::string(data, size);  // one allocation, no reallocating assign
-  }
+  store_text(out, std::string_view(data, static_cast<std::size_t>(length)));
   return true;
 }
 

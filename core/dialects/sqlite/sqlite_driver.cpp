@@ -518,12 +518,7 @@ class SqliteCursor final : public driver::Cursor {
     if (cell == nullptr) return false;
     const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(cell));
     if (text == nullptr) return false;  // out of memory: read_value reports it
-    const auto size = static_cast<std::size_t>(sqlite3_value_bytes(cell));
-    if (out.capacity() >= size) {
-      out.assign(text, size);
-    } else {
-      out = std::string(text, size);  // one allocation, no reallocating assign
-    }
+    store_text(out, std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(cell))));
     return true;
   }
   void read_value(std::size_t index, Value& out) override {

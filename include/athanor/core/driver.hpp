@@ -66,6 +66,11 @@ class Cursor {
   virtual bool read_text(std::size_t index, std::string& out);
   virtual void read_value(std::size_t index, Value& out);
 
+ protected:
+  // Stores `text` in a read_text destination: over its buffer when that is big enough, else as
+  // one new string (a growing assign would allocate and then copy).
+  static void store_text(std::string& out, std::string_view text);
+
  private:
   Value& typed_cell(std::size_t index);  // column `index` of typed_row_
   std::vector<Value> typed_row_;         // the row advance() fetched, for the default read_*
