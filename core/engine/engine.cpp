@@ -269,16 +269,14 @@ auto* find_param(ParamsT& params, const std::string& key, std::size_t hint) {
 }
 
 // Fills `out` with the statement's parameters in placeholder order. Values are assigned over
-// the previous execution's, so that strings reuse their buffers. `ParamsT` is Params (values
-// may be moved out) or const Params.
-template <class ParamsT>
-void bind_parameters(const Compiled& compiled, ParamsT& params, std::vector<Value>& out,
-                     bool move = false) {
+// the previous execution's, so that strings reuse their buffers.
+void bind_parameters(const Compiled& compiled, std::span<const Param> params,
+                     std::vector<Value>& out) {
   out.resize(compiled.binds.size());
   for (std::size_t i = 0; i < compiled.binds.size(); ++i) {
     const BindSlot& slot = compiled.binds[i];
-    if (auto* found = find_param(params, slot.key, i)) {
-      transfer(*found, out[i], move);
+    if (const Param* found = find_param(params, slot.key, i)) {
+      out[i] = found->value;
     } else if (slot.literal) {
       out[i] = *slot.literal;
     } else {
@@ -288,28 +286,126 @@ void bind_parameters(const Compiled& compiled, ParamsT& params, std::vector<Valu
 }
 
 // Whether no two placeholders read the same key (so values may be moved into them).
-bool keys_are_unique(const Compiled& compiled) {
+bool keys_are_unique(std::span<const BindSlot> slots) {
   std::vector<std::string_view> keys;
-  keys.reserve(compiled.binds.size());
-  for (const BindSlot& slot : compiled.binds) keys.push_back(slot.key);
+  keys.reserve(slots.size());
+  for (const BindSlot& slot : slots) keys.push_back(slot.key);
   std::sort(keys.begin(), keys.end());
   return std::adjacent_find(keys.begin(), keys.end()) == keys.end();
 }
 
-template <class ParamSets>
-std::vector<std::vector<Value>> bind_each(const Compiled& compiled, ParamSets& param_sets) {
-  const bool move = keys_are_unique(compiled);
-  std::vector<std::vector<Value>> rows(param_sets.size());
-  for (std::size_t i = 0; i < param_sets.size(); ++i) {
-    bind_parameters(compiled, param_sets[i], rows[i], move);
-  }
-  return rows;
+ArgumentError missing_parameter(std::size_t set, const std::string& key) {
+  return ArgumentError(fmt::format(
+      "parameter set {} of the executemany has no value for bound parameter '{}' (every set "
+      "must have the keys of the first)",
+      set, key));
 }
+
+// The two inputs of an executemany, read the same way: keys() names the parameters (those of
+// the first set), prepare() gives the placeholders one set fills (a statement's, or one row's of
+// a multi-row INSERT page), then bind() writes a set's values for those placeholders.
+
+// Parameter sets given as std::vector<Params>; `Sets` is const when the caller keeps them,
+// otherwise the values are moved out (unless two placeholders read the same key).
+template <class Sets>
+class ParamsReader {
+ public:
+  explicit ParamsReader(Sets& sets) : sets_(sets) {}
+
+  std::size_t size() const noexcept { return sets_.size(); }
+  std::span<const Param> keys() const { return sets_.front(); }
+  Result execute_single(Connection& conn, const Executable& statement) const {
+    return conn.execute(statement, sets_.front());
+  }
+
+  void prepare(std::span<const BindSlot> slots) {
+    slots_ = slots;
+    move_ = keys_are_unique(slots);
+  }
+
+  void bind(std::size_t set, std::span<Value> out) {
+    auto& params = sets_[set];
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      const BindSlot& slot = slots_[i];
+      if (auto* found = find_param(params, slot.key, i)) {
+        transfer(*found, out[i], move_);
+      } else if (slot.literal) {
+        out[i] = *slot.literal;
+      } else {
+        throw missing_parameter(set, slot.key);
+      }
+    }
+  }
+
+ private:
+  Sets& sets_;
+  std::span<const BindSlot> slots_;
+  bool move_ = false;
+};
+
+// Parameter sets read from objects (param_sets()): the source writes each set's values straight
+// into the placeholders; which name goes where is worked out once per prepare().
+class SourceReader {
+ public:
+  explicit SourceReader(const ParamSetSource& source) : source_(source) {
+    keys_.reserve(source.names().size());
+    for (const std::string& name : source.names()) keys_.emplace_back(name, Null{});
+  }
+
+  std::size_t size() const noexcept { return source_.size(); }
+  std::span<const Param> keys() const noexcept { return keys_; }
+  Result execute_single(Connection& conn, const Executable& statement) const {
+    std::vector<Value> values(keys_.size());
+    std::vector<std::size_t> in_order(keys_.size());
+    for (std::size_t k = 0; k < in_order.size(); ++k) in_order[k] = k;
+    source_.write(0, values, in_order);
+    Params params = keys_;
+    for (std::size_t k = 0; k < params.size(); ++k) params[k].value = std::move(values[k]);
+    return conn.execute(statement, params);
+  }
+
+  void prepare(std::span<const BindSlot> slots) {
+    slots_ = slots;
+    targets_.assign(keys_.size(), ParamSetSource::kUnused);
+    copies_.clear();
+    literals_.clear();
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      const auto named = std::find_if(keys_.begin(), keys_.end(),
+                                      [&](const Param& p) { return p.name == slots[i].key; });
+      if (named != keys_.end()) {
+        std::size_t& target = targets_[static_cast<std::size_t>(named - keys_.begin())];
+        if (target == ParamSetSource::kUnused) {
+          target = i;
+        } else {
+          copies_.emplace_back(i, target);  // a second placeholder of the same name
+        }
+      } else if (slots[i].literal) {
+        literals_.push_back(i);
+      } else {
+        throw missing_parameter(0, slots[i].key);
+      }
+    }
+  }
+
+  void bind(std::size_t set, std::span<Value> out) const {
+    source_.write(set, out, targets_);
+    for (const auto& [to, from] : copies_) out[to] = out[from];
+    for (std::size_t i : literals_) out[i] = *slots_[i].literal;
+  }
+
+ private:
+  const ParamSetSource& source_;
+  Params keys_;  // the names, with null values
+  std::span<const BindSlot> slots_;
+  std::vector<std::size_t> targets_;                         // per name: its placeholder
+  std::vector<std::pair<std::size_t, std::size_t>> copies_;  // (placeholder, filled from)
+  std::vector<std::size_t> literals_;                        // placeholders with no name given
+};
 
 // The autoincrement column when `compiled` is an INSERT whose RETURNING asks for that column
 // alone, the parameters do not give it, and the dialect prefers last-insert-id for it.
 const Column* lastrowid_returning_key(const StatementState& statement, const Compiled& compiled,
-                                      const Dialect& dialect, const Params& first) {
+                                      const Dialect& dialect, std::span<const Param> first) {
   if (compiled.kind != StatementKind::kInsert || !compiled.returns_rows ||
       !dialect.returning_key_from_lastrowid()) {
     return nullptr;
@@ -549,46 +645,47 @@ Result Connection::execute_params(const Executable& statement, std::span<const P
 
 namespace {
 
-// executemany; `ParamSets` is std::vector<Params> (the values are moved out) or its const.
-template <class ParamSets>
+// executemany, reading its parameter sets through `reader` (a ParamsReader or SourceReader).
+template <class Reader>
 Result execute_many(Connection& conn, ConnectionState& s, const Executable& statement,
-                    ParamSets& param_sets) {
-  if (param_sets.empty()) {
+                    Reader& reader) {
+  const std::size_t set_count = reader.size();
+  if (set_count == 0) {
     throw ArgumentError("executemany needs at least one parameter set");
   }
-  if (param_sets.size() == 1) return conn.execute(statement, param_sets.front());
+  if (set_count == 1) return reader.execute_single(conn, statement);
   s.ensure_usable();
   detail::EngineImpl& engine = *s.engine;
   const Dialect& dialect = engine.dialect();
   const detail::StatementState& st = statement.state();
-  std::shared_ptr<const Compiled> compiled = detail::compile(st, dialect, param_sets.front());
+  std::shared_ptr<const Compiled> compiled = detail::compile(st, dialect, reader.keys());
 
   s.autobegin();
-  if (const Column* key =
-          detail::lastrowid_returning_key(st, *compiled, dialect, param_sets.front())) {
+  if (const Column* key = detail::lastrowid_returning_key(st, *compiled, dialect, reader.keys())) {
     // RETURNING of the generated key only, on a backend where reading each row's
     // last-insert-id is cheaper: the plain INSERT, re-executed per row.
     std::shared_ptr<const Compiled> plain = detail::compile_without_returning(
-        static_cast<const detail::InsertState&>(st), dialect, param_sets.front());
+        static_cast<const detail::InsertState&>(st), dialect, reader.keys());
     // The rows are bound a chunk at a time into buffers the connection keeps, so that no row
     // allocates.
     constexpr std::size_t kChunk = 256;
-    const bool move = detail::keys_are_unique(*plain);
+    reader.prepare(plain->binds);
     std::vector<std::vector<Value>>& rows = s.bind_rows;
     std::vector<std::int64_t> ids;
-    ids.reserve(param_sets.size());
+    ids.reserve(set_count);
     std::int64_t total = 0;
-    for (std::size_t begin = 0; begin < param_sets.size(); begin += kChunk) {
-      const std::size_t count = std::min(kChunk, param_sets.size() - begin);
+    for (std::size_t begin = 0; begin < set_count; begin += kChunk) {
+      const std::size_t count = std::min(kChunk, set_count - begin);
       if (rows.size() < count) rows.resize(count);
       for (std::size_t r = 0; r < count; ++r) {
-        detail::bind_parameters(*plain, param_sets[begin + r], rows[r], move);
+        rows[r].resize(plain->binds.size());
+        reader.bind(begin + r, rows[r]);
       }
       if (begin == 0 && engine.echo()) {
         engine.log(plain->sql);
         engine.log(
             fmt::format("[executemany: {} parameter sets, {} from last-insert-id; first: {}]",
-                        param_sets.size(), key->name(), render_values(rows.front())));
+                        set_count, key->name(), render_values(rows.front())));
       }
       const std::span<const std::vector<Value>> chunk(rows.data(), count);
       total +=
@@ -612,32 +709,17 @@ Result execute_many(Connection& conn, ConnectionState& s, const Executable& stat
     std::vector<Value> returned;  // the RETURNING rows, one after another
     std::vector<Value> buffer;
     std::int64_t total = 0;
+    // Assigned over page after page, so that text values reuse their buffers.
     std::vector<Value>& values = s.bind_buffer;
-    for (std::size_t begin = 0; begin < param_sets.size(); begin += page) {
-      std::size_t count = std::min(page, param_sets.size() - begin);
+    for (std::size_t begin = 0; begin < set_count; begin += page) {
+      std::size_t count = std::min(page, set_count - begin);
       std::shared_ptr<const Compiled> batch =
           detail::compile_insert_many(insert_state, dialect, compiled->insert_columns, count);
-      values.clear();
-      values.reserve(batch->binds.size());
+      // Every row of a page has the first row's placeholders, under the same keys.
+      reader.prepare(std::span<const detail::BindSlot>(batch->binds.data(), columns));
+      values.resize(count * columns);
       for (std::size_t r = 0; r < count; ++r) {
-        auto& row = param_sets[begin + r];
-        for (std::size_t c = 0; c < columns; ++c) {
-          const detail::BindSlot& slot = batch->binds[r * columns + c];
-          if (auto* param = detail::find_param(row, slot.key, c)) {
-            if constexpr (std::is_const_v<std::remove_reference_t<decltype(*param)>>) {
-              values.push_back(param->value);
-            } else {
-              values.push_back(std::move(param->value));
-            }
-          } else if (slot.literal) {
-            values.push_back(*slot.literal);
-          } else {
-            throw ArgumentError(fmt::format(
-                "parameter set {} has no value for '{}' (every set of an executemany INSERT "
-                "must have the keys of the first)",
-                begin + r, slot.key));
-          }
-        }
+        reader.bind(begin + r, std::span<Value>(values.data() + r * columns, columns));
       }
       if (engine.echo()) {
         engine.log(batch->sql);
@@ -664,7 +746,12 @@ Result execute_many(Connection& conn, ConnectionState& s, const Executable& stat
         "executemany with RETURNING is supported for INSERT only; execute the statement once "
         "per parameter set instead");
   }
-  std::vector<std::vector<Value>> rows = detail::bind_each(*compiled, param_sets);
+  reader.prepare(compiled->binds);
+  std::vector<std::vector<Value>> rows(set_count);
+  for (std::size_t i = 0; i < set_count; ++i) {
+    rows[i].resize(compiled->binds.size());
+    reader.bind(i, rows[i]);
+  }
   if (engine.echo()) {
     engine.log(compiled->sql);
     engine.log(fmt::format("[executemany: {} parameter sets; first: {}]", rows.size(),
@@ -677,11 +764,18 @@ Result execute_many(Connection& conn, ConnectionState& s, const Executable& stat
 }  // namespace
 
 Result Connection::execute(const Executable& statement, const std::vector<Params>& param_sets) {
-  return execute_many(*this, *state_, statement, param_sets);
+  detail::ParamsReader reader(param_sets);
+  return execute_many(*this, *state_, statement, reader);
 }
 
 Result Connection::execute(const Executable& statement, std::vector<Params>&& param_sets) {
-  return execute_many(*this, *state_, statement, param_sets);
+  detail::ParamsReader reader(param_sets);
+  return execute_many(*this, *state_, statement, reader);
+}
+
+Result Connection::execute(const Executable& statement, const ParamSetSource& param_sets) {
+  detail::SourceReader reader(param_sets);
+  return execute_many(*this, *state_, statement, reader);
 }
 
 Result Connection::exec_driver_sql(const std::string& sql, const std::vector<Value>& params) {

@@ -4,6 +4,7 @@
 #include "athanor/core/dialect.hpp"
 #include "athanor/core/engine.hpp"
 #include "athanor/core/error.hpp"
+#include "athanor/core/param_sets.hpp"
 #include "athanor/core/reflection.hpp"
 #include "athanor/core/result.hpp"
 #include "athanor/core/schema.hpp"

@@ -29,6 +29,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "athanor/core/param_sets.hpp"
 #include "athanor/core/result.hpp"
 #include "athanor/core/sql.hpp"
 #include "athanor/core/url.hpp"
@@ -123,6 +124,9 @@ class Connection {
   Result execute(const Executable& statement, const std::vector<Params>& param_sets);
   // Same, moving the values out of `param_sets` instead of copying them.
   Result execute(const Executable& statement, std::vector<Params>&& param_sets);
+  // executemany with parameter sets read from objects where they are: param_sets(objects,
+  // field("name", &T::name), ...) (athanor/core/param_sets.hpp). Batched the same way.
+  Result execute(const Executable& statement, const ParamSetSource& param_sets);
   // Raw SQL in the driver's paramstyle with positional parameters.
   Result exec_driver_sql(const std::string& sql, const std::vector<Value>& params = {});
 
