@@ -291,15 +291,25 @@ std::optional<Row> Result::first() {
   return row;
 }
 
+void Result::throw_no_row(std::string_view method) {
+  throw NoResultFound(fmt::format("{}: no row was found when one was required", method));
+}
+
+void Result::throw_multiple_rows(std::string_view method) {
+  throw MultipleResultsFound(fmt::format("{}: multiple rows were found when {} was required",
+                                         method,
+                                         method == "one()" ? "exactly one" : "one or none"));
+}
+
 Row Result::one() {
   std::optional<Row> row = fetchone();
   if (!row) {
     close();
-    throw NoResultFound("one(): no row was found when one was required");
+    throw_no_row("one()");
   }
   if (fetchone()) {
     close();
-    throw MultipleResultsFound("one(): multiple rows were found when exactly one was required");
+    throw_multiple_rows("one()");
   }
   close();
   return std::move(*row);
@@ -309,9 +319,7 @@ std::optional<Row> Result::one_or_none() {
   std::optional<Row> row = fetchone();
   if (row && fetchone()) {
     close();
-    throw MultipleResultsFound(
-        "one_or_none(): multiple rows were found when one or none was "
-        "required");
+    throw_multiple_rows("one_or_none()");
   }
   close();
   return row;

@@ -367,6 +367,75 @@ TEST_F(EngineTest, ResultAccessors) {
   EXPECT_THROW(rows[1].get<int>("score"), ArgumentError);  // NULL into a non-optional
 }
 
+// first<T>(), one<T>() and one_or_none<T>() read the row straight into the aggregate, with the
+// errors of their Row counterparts; the result is closed afterwards, so the connection goes on.
+TEST_F(EngineTest, TypedFirstAndOne) {
+  auto conn = engine().connect();
+  conn.execute(insert(*notes_),
+               std::vector<Params>{{{"id", 1}, {"body", "a"}, {"score", 10}},
+                                   {{"id", 2}, {"body", "b"}, {"score", nullptr}}});
+  auto by_id = select(*notes_).order_by(notes_->c("id"));
+  auto one_note = [&](int id) { return by_id.where(notes_->c("id") == id); };
+
+  std::optional<Note> first = conn.execute(by_id).first<Note>();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->id, 1);
+  EXPECT_EQ(first->body, "a");
+  EXPECT_EQ(first->score, 10);
+  EXPECT_FALSE(conn.execute(one_note(99)).first<Note>());
+
+  Note second = conn.execute(one_note(2)).one<Note>();
+  EXPECT_EQ(second.body, "b");
+  EXPECT_EQ(second.score, std::nullopt);
+  EXPECT_EQ(conn.execute(one_note(2)).one_or_none<Note>()->id, 2);
+  EXPECT_FALSE(conn.execute(one_note(99)).one_or_none<Note>());
+
+  try {
+    conn.execute(by_id).one<Note>();
+    ADD_FAILURE() << "two rows were taken for one";
+  } catch (const MultipleResultsFound& e) {
+    EXPECT_NE(std::string(e.what()).find("one()"), std::string::npos) << e.what();
+  }
+  try {
+    conn.execute(by_id).one_or_none<Note>();
+    ADD_FAILURE() << "two rows were taken for one or none";
+  } catch (const MultipleResultsFound& e) {
+    EXPECT_NE(std::string(e.what()).find("one_or_none()"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(conn.execute(one_note(99)).one<Note>(), NoResultFound);
+
+  // The RETURNING rows of an executemany are buffered; they are read the same way.
+  struct Returned {
+    std::int64_t id;
+    std::string body;
+  };
+  std::optional<Returned> returned =
+      conn.execute(insert(*notes_).returning(notes_->c("id"), notes_->c("body")),
+                   std::vector<Params>{{{"id", 3}, {"body", "c"}}, {{"id", 4}, {"body", "d"}}})
+          .first<Returned>();
+  ASSERT_TRUE(returned);
+  EXPECT_EQ(returned->id, 3);
+  EXPECT_EQ(returned->body, "c");
+
+  // A wrong type names the column; a wrong field count says so.
+  struct BodyAsNumber {
+    std::int64_t id;
+    std::int64_t body;
+    std::optional<int> score;
+  };
+  try {
+    conn.execute(one_note(1)).one<BodyAsNumber>();
+    ADD_FAILURE() << "text was read as a number";
+  } catch (const ArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("column 'body'"), std::string::npos) << e.what();
+  }
+  struct TooFew {
+    std::int64_t id;
+  };
+  EXPECT_THROW(conn.execute(one_note(1)).first<TooFew>(), ArgumentError);
+  EXPECT_EQ(conn.execute(select(func::count()).select_from(*notes_)).scalar<int>(), 4);
+}
+
 TEST_F(EngineTest, StreamingIterationDoesNotMaterialize) {
   auto conn = engine().connect();
   std::vector<Params> many;

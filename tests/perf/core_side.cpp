@@ -75,7 +75,10 @@ class CoreSide final : public Side {
         return {{"execute(select(t)).as<BenchRow>()", [this](auto& d) { return load_as(d); }},
                 {"Row iteration with get<T>", [this](auto& d) { return load_get(d); }}};
       case Workload::kPkLookups:
-        return {{"id == bindparam(\"id\"), first()", [this](auto& d) { return lookups(d); }}};
+        return {
+            {"id == bindparam(\"id\"), first<BenchRow>()", [this](auto& d) { return lookups(d); }},
+            {"id == bindparam(\"id\"), first(), Row::as<BenchRow>()",
+             [this](auto& d) { return lookups_row(d); }}};
       case Workload::kSingleInserts:
         return {{"AUTOCOMMIT: execute(insert(t), params); commit()",
                  [this](auto& d) { return single_inserts_autocommit(d); }},
@@ -151,6 +154,19 @@ class CoreSide final : public Side {
   }
 
   Outcome lookups(const Dataset& data) {
+    Outcome out;
+    out.rows.reserve(data.lookup_ids.size());
+    const Select stmt = select(table_).where(table_.c("id") == bindparam("id"));
+    for (std::int64_t id : data.lookup_ids) {
+      std::optional<BenchRow> row = conn_.execute(stmt, {{"id", id}}).first<BenchRow>();
+      if (!row) throw std::runtime_error("Core: no row for id " + std::to_string(id));
+      out.rows.push_back(std::move(*row));
+    }
+    conn_.commit();
+    return out;
+  }
+
+  Outcome lookups_row(const Dataset& data) {
     Outcome out;
     out.rows.reserve(data.lookup_ids.size());
     const Select stmt = select(table_).where(table_.c("id") == bindparam("id"));

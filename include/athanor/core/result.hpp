@@ -178,6 +178,26 @@ class Result {
   // Exactly one row: NoResultFound / MultipleResultsFound otherwise.
   Row one();
   std::optional<Row> one_or_none();
+  // The same three, the row as aggregate T (see Row::as) read straight from the driver, as
+  // as<T>() reads it: conn.execute(stmt, {{"id", 7}}).first<User>(). For one column, use
+  // scalar<T>().
+  template <class T>
+  requires std::is_aggregate_v<T> std::optional<T> first() {
+    std::optional<T> out;
+    if (!next_as(out.emplace())) out.reset();
+    close();
+    return out;
+  }
+  template <class T>
+  requires std::is_aggregate_v<T> T one() {
+    std::optional<T> out = at_most_one<T>("one()");
+    if (!out) throw_no_row("one()");
+    return std::move(*out);
+  }
+  template <class T>
+  requires std::is_aggregate_v<T> std::optional<T> one_or_none() {
+    return at_most_one<T>("one_or_none()");
+  }
 
   // First column of the first row. With T = std::optional<U>: nullopt when there is no row;
   // otherwise NoResultFound when there is no row.
@@ -222,14 +242,12 @@ class Result {
     out.reserve(buffered_rows_left());
     if (!buffered_mode_) {
       // Streaming: each column goes from the driver straight into its field, without a Row.
+      // (An exception leaves a half-read item in `out`, which goes with it.)
       bool first = true;
       while (advance()) {
         if (first) check_field_count(boost::pfr::tuple_size_v<T>);
         first = false;
-        T item{};
-        std::size_t i = 0;
-        boost::pfr::for_each_field(item, [&](auto& field) { read_field(i++, field); });
-        out.push_back(std::move(item));
+        read_fields(out.emplace_back());
       }
       return out;
     }
@@ -257,6 +275,45 @@ class Result {
   std::size_t buffered_rows_left() const noexcept;
   // Moves the cursor to its next row for the typed reads below; false (and closed) at the end.
   bool advance();
+  // Reads the next row into `item`; false at the end.
+  template <class T>
+  bool next_as(T& item) {
+    if (buffered_mode_) {
+      Row row;
+      if (!fetch_into(row)) return false;
+      item = std::move(row).template as<T>();
+      return true;
+    }
+    if (!advance()) return false;
+    check_field_count(boost::pfr::tuple_size_v<T>);
+    read_fields(item);
+    return true;
+  }
+  // The current row into the fields of `item`, column i into field i. (Spelled out as one fold,
+  // so that the compiler inlines every field's read into the row loop.)
+  template <class T>
+  void read_fields(T& item) {
+    read_fields(item, std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+  }
+  template <class T, std::size_t... I>
+  void read_fields(T& item, std::index_sequence<I...>) {
+    (read_field(I, boost::pfr::get<I>(item)), ...);
+  }
+  // The only row as T, or nullopt; MultipleResultsFound naming `method` when there are more.
+  template <class T>
+  std::optional<T> at_most_one(std::string_view method) {
+    std::optional<T> out;
+    if (!next_as(out.emplace())) {
+      out.reset();
+    } else if (buffered_mode_ ? buffered_rows_left() > 0 : advance()) {
+      close();
+      throw_multiple_rows(method);
+    }
+    close();
+    return out;
+  }
+  [[noreturn]] static void throw_no_row(std::string_view method);
+  [[noreturn]] static void throw_multiple_rows(std::string_view method);
   // Column `index` of the current row into `field`: the driver's typed read where the field's
   // type has one and the column holds exactly that type, else the Value converted as
   // Row::get<F> would (with the same errors).
@@ -269,6 +326,12 @@ class Result {
     } else if constexpr (std::is_same_v<F, std::string>) {
       if (read_text(index, field)) return;
     }
+    read_converted_field(index, field);
+  }
+  // read_field for the columns the typed reads do not take: kept apart, so that read_field is
+  // small enough to be inlined.
+  template <class F>
+  void read_converted_field(std::size_t index, F& field) {
     Value& value = read_value(index);
     if constexpr (std::is_same_v<F, std::string>) {
       if (auto* text = std::get_if<std::string>(&value)) {
