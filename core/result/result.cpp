@@ -218,8 +218,9 @@ const std::vector<std::string>& Result::keys() const { return metadata_->names()
 bool Result::returns_rows() const noexcept { return !metadata_->names().empty(); }
 
 std::size_t Result::buffered_rows_left() const noexcept {
+  if (!buffered_mode_) return cursor_ ? cursor_->buffered_rows() : 0;
   const std::size_t width = metadata_->names().size();
-  if (!buffered_mode_ || width == 0) return 0;
+  if (width == 0) return 0;
   return (buffered_.size() - buffered_pos_) / width;
 }
 

@@ -332,9 +332,10 @@ class RawMariadb final : public RawBackend {
     return out;
   }
 
-  Outcome load_binary(const Dataset& data) {
+  // The rows stream from the server (neither side stores the result first), so neither knows
+  // their number in advance: the vector grows as they come.
+  Outcome load_binary(const Dataset&) {
     Outcome out;
-    out.rows.reserve(data.rows.size());
     RowResult buffers;
     exec("BEGIN");
     Statement& select = prepared(kSelectSql);
@@ -345,9 +346,8 @@ class RawMariadb final : public RawBackend {
     return out;
   }
 
-  Outcome load_text(const Dataset& data) {
+  Outcome load_text(const Dataset&) {
     Outcome out;
-    out.rows.reserve(data.rows.size());
     exec("BEGIN");
     if (mysql_real_query(db_, kSelectSql.data(), kSelectSql.size()) != 0) fail(db_, "select");
     MYSQL_RES* result = mysql_use_result(db_);

@@ -240,9 +240,10 @@ class RawSqlite final : public RawBackend {
     return out;
   }
 
-  Outcome load(const Dataset& data) {
+  // The rows are appended as they come: SQLite cannot tell how many a query returns (nor can
+  // Core, which grows its vector the same way).
+  Outcome load(const Dataset&) {
     Outcome out;
-    out.rows.reserve(data.rows.size());
     run("BEGIN");
     Statement& select = prepared(kSelectSql);
     while (select.step()) out.rows.push_back(select.row());

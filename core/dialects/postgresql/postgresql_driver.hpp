@@ -79,6 +79,10 @@ class PgCursor final : public driver::Cursor {
   void read_value(std::size_t index, Value& out) override;
   std::int64_t rowcount() const override { return rowcount_; }
   std::optional<std::int64_t> lastrowid() const override { return std::nullopt; }
+  std::size_t buffered_rows() const noexcept override {
+    // A streaming cursor holds one row at a time: the total is not known.
+    return conn_ == nullptr && row_ < rows_ ? static_cast<std::size_t>(rows_ - row_) : 0;
+  }
   void close() override;
 
  private:

@@ -271,7 +271,7 @@ class Result {
   bool fetch_into(Row& row);
 
  private:
-  // Rows fetched already and not yet read; 0 for a streaming result.
+  // Rows fetched already and not yet read, as far as known (see driver::Cursor::buffered_rows).
   std::size_t buffered_rows_left() const noexcept;
   // Moves the cursor to its next row for the typed reads below; false (and closed) at the end.
   bool advance();
