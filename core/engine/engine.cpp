@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <numeric>
 #include <utility>
 
 #include "athanor/core/detail/sql_ast.hpp"
@@ -357,7 +358,7 @@ class SourceReader {
   Result execute_single(Connection& conn, const Executable& statement) const {
     std::vector<Value> values(keys_.size());
     std::vector<std::size_t> in_order(keys_.size());
-    for (std::size_t k = 0; k < in_order.size(); ++k) in_order[k] = k;
+    std::iota(in_order.begin(), in_order.end(), std::size_t{0});
     source_.write(0, values, in_order);
     Params params = keys_;
     for (std::size_t k = 0; k < params.size(); ++k) params[k].value = std::move(values[k]);
@@ -382,7 +383,7 @@ class SourceReader {
       } else if (slots[i].literal) {
         literals_.push_back(i);
       } else {
-        throw missing_parameter(0, slots[i].key);
+        throw ArgumentError("param_sets: no field gives bound parameter '" + slots[i].key + "'");
       }
     }
   }
