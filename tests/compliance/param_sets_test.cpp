@@ -95,6 +95,7 @@ TEST_F(ParamSetsTest, InsertsEveryObjectWithItsValues) {
 TEST_F(ParamSetsTest, SendsTheStatementsOfTheEquivalentParams) {
   const std::vector<Item> items = make_items(1200);
   std::vector<Params> as_params;
+  as_params.reserve(items.size());
   for (const Item& item : items) {
     as_params.push_back(
         {{"label", item.label}, {"quantity", item.quantity}, {"weight", item.weight}});
@@ -218,10 +219,9 @@ TEST_F(ParamSetsTest, BadInputIsAnErrorAndChangesNothing) {
   }
   // A NOT NULL column given NULL: the whole executemany fails, and the transaction it ran in
   // rolls back to leave nothing.
-  std::vector<Item> with_null = items;
   try {
     conn.execute(insert(*items_),
-                 param_sets(with_null, field("label", &Item::label),
+                 param_sets(items, field("label", &Item::label),
                             field("quantity", [](const Item& item) -> std::optional<int> {
                               if (item.quantity == 7) return std::nullopt;
                               return item.quantity;
