@@ -1,6 +1,7 @@
 // Compliance: executemany from the application's own objects (param_sets), on every backend.
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -229,6 +230,21 @@ TEST_F(ParamSetsTest, BadInputIsAnErrorAndChangesNothing) {
     ADD_FAILURE() << "NULL in a NOT NULL column was accepted";
   } catch (const IntegrityError&) {
   }
+  conn.rollback();
+  EXPECT_TRUE(stored().empty());
+  // A projection that throws half way (past the first page of a multi-row INSERT) stops the
+  // executemany with its own exception; rolling back leaves nothing.
+  const std::vector<Item> many = make_items(1500);
+  EXPECT_THROW(
+      conn.execute(insert(*items_), param_sets(many, field("label", &Item::label),
+                                               field("quantity",
+                                                     [](const Item& item) {
+                                                       if (item.quantity == 1234) {
+                                                         throw std::runtime_error("no quantity");
+                                                       }
+                                                       return item.quantity;
+                                                     }))),
+      std::runtime_error);
   conn.rollback();
   EXPECT_TRUE(stored().empty());
   // The connection goes on working.
