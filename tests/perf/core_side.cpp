@@ -75,10 +75,17 @@ class CoreSide final : public Side {
         return {{"execute(select(t)).as<BenchRow>()", [this](auto& d) { return load_as(d); }},
                 {"Row iteration with get<T>", [this](auto& d) { return load_get(d); }}};
       case Workload::kPkLookups:
-        return {
-            {"id == bindparam(\"id\"), first<BenchRow>()", [this](auto& d) { return lookups(d); }},
-            {"id == bindparam(\"id\"), first(), Row::as<BenchRow>()",
-             [this](auto& d) { return lookups_row(d); }}};
+        return {{"id == bindparam(\"id\"), first<BenchRow>()",
+                 [this](auto& d) {
+                   return lookups(d, [](Result&& result) { return result.first<BenchRow>(); });
+                 }},
+                {"id == bindparam(\"id\"), first(), Row::as<BenchRow>()", [this](auto& d) {
+                   return lookups(d, [](Result&& result) -> std::optional<BenchRow> {
+                     std::optional<Row> row = result.first();
+                     if (!row) return std::nullopt;
+                     return std::move(*row).as<BenchRow>();
+                   });
+                 }}};
       case Workload::kSingleInserts:
         return {{"AUTOCOMMIT: execute(insert(t), params); commit()",
                  [this](auto& d) { return single_inserts_autocommit(d); }},
@@ -153,27 +160,16 @@ class CoreSide final : public Side {
     return out;
   }
 
-  Outcome lookups(const Dataset& data) {
+  // `first_row(Result&&)` reads the lookup's row as a std::optional<BenchRow>.
+  template <class FirstRow>
+  Outcome lookups(const Dataset& data, FirstRow first_row) {
     Outcome out;
     out.rows.reserve(data.lookup_ids.size());
     const Select stmt = select(table_).where(table_.c("id") == bindparam("id"));
     for (std::int64_t id : data.lookup_ids) {
-      std::optional<BenchRow> row = conn_.execute(stmt, {{"id", id}}).first<BenchRow>();
+      std::optional<BenchRow> row = first_row(conn_.execute(stmt, {{"id", id}}));
       if (!row) throw std::runtime_error("Core: no row for id " + std::to_string(id));
       out.rows.push_back(std::move(*row));
-    }
-    conn_.commit();
-    return out;
-  }
-
-  Outcome lookups_row(const Dataset& data) {
-    Outcome out;
-    out.rows.reserve(data.lookup_ids.size());
-    const Select stmt = select(table_).where(table_.c("id") == bindparam("id"));
-    for (std::int64_t id : data.lookup_ids) {
-      std::optional<Row> row = conn_.execute(stmt, {{"id", id}}).first();
-      if (!row) throw std::runtime_error("Core: no row for id " + std::to_string(id));
-      out.rows.push_back(std::move(*row).as<BenchRow>());
     }
     conn_.commit();
     return out;

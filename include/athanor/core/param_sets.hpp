@@ -89,12 +89,6 @@ void assign_value(Value& out, const T& v) {
     } else {
       out.emplace<Null>();
     }
-  } else if constexpr (std::is_same_v<U, bool>) {
-    out.emplace<bool>(v);
-  } else if constexpr (std::is_integral_v<U>) {
-    out.emplace<std::int64_t>(static_cast<std::int64_t>(v));
-  } else if constexpr (std::is_floating_point_v<U>) {
-    out.emplace<double>(static_cast<double>(v));
   } else {
     out = to_value(v);
   }
