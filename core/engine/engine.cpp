@@ -55,13 +55,11 @@ decltype(auto) ConnectionState::guard(F&& fn) {
   }
 }
 
-void ConnectionState::ensure_usable() const {
+void ConnectionState::throw_unusable() const {
   if (!entry) throw InvalidRequestError("this Connection is closed");
-  if (invalidated) {
-    throw InvalidRequestError(
-        "this Connection was invalidated after its database connection was lost; call "
-        "rollback() to continue with a new connection, or close() it");
-  }
+  throw InvalidRequestError(
+      "this Connection was invalidated after its database connection was lost; call "
+      "rollback() to continue with a new connection, or close() it");
 }
 
 std::shared_ptr<const RowMetadata> ConnectionState::metadata_for(
@@ -69,31 +67,13 @@ std::shared_ptr<const RowMetadata> ConnectionState::metadata_for(
   if (names.empty()) return RowMetadata::empty();
   if (!last_metadata || last_metadata->names() != names) {
     last_metadata = std::make_shared<const RowMetadata>(names);
-    last_names.reset();
   }
   return last_metadata;
 }
 
 std::shared_ptr<const RowMetadata> ConnectionState::metadata_for(const driver::Cursor& cursor) {
-  const std::shared_ptr<const std::vector<std::string>>& shared = cursor.shared_column_names();
-  if (shared && shared == last_names && last_metadata) return last_metadata;
-  std::shared_ptr<const RowMetadata> metadata = metadata_for(cursor.column_names());
-  last_names = shared;
-  return metadata;
-}
-
-const Compiled* ConnectionState::recall_compiled(const StatementState& statement,
-                                                 const Dialect& dialect, bool returning_key,
-                                                 std::span<const Param> keys) const {
-  const CompiledMemo& memo = last_compiled;
-  if (memo.state.get() != &statement || memo.dialect != &dialect ||
-      memo.returning_key != returning_key || memo.keys.size() != keys.size()) {
-    return nullptr;
-  }
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (memo.keys[i] != keys[i].name) return nullptr;
-  }
-  return memo.compiled.get();
+  if (const std::shared_ptr<const RowMetadata>& shared = cursor.shared_metadata()) return shared;
+  return metadata_for(cursor.column_names());
 }
 
 const Compiled* ConnectionState::remember_compiled(std::shared_ptr<const StatementState> statement,
@@ -149,8 +129,7 @@ void ConnectionState::apply_isolation_level(const std::string& level) {
   entry->isolation_level = level;
 }
 
-void ConnectionState::autobegin() {
-  if (entry->in_transaction) return;
+void ConnectionState::begin_implicitly() {
   engine->log(autocommit() ? "BEGIN (implicit; AUTOCOMMIT, nothing sent)" : "BEGIN (implicit)");
   guard([&] { entry->conn->begin(); });
   entry->in_transaction = true;
@@ -273,11 +252,11 @@ auto* find_param(ParamsT& params, const std::string& key, std::size_t hint) {
 // the previous execution's, so that strings reuse their buffers.
 void bind_parameters(const Compiled& compiled, std::span<const Param> params,
                      std::vector<Value>& out) {
-  out.resize(compiled.binds.size());
+  if (out.size() != compiled.binds.size()) out.resize(compiled.binds.size());
   for (std::size_t i = 0; i < compiled.binds.size(); ++i) {
     const BindSlot& slot = compiled.binds[i];
     if (const Param* found = find_param(params, slot.key, i)) {
-      out[i] = found->value;
+      copy_value(out[i], found->value);
     } else if (slot.literal) {
       out[i] = *slot.literal;
     } else {
@@ -530,7 +509,7 @@ const std::string& Connection::isolation_level() const {
 namespace {
 
 // The result of an INSERT ... RETURNING <key> on a backend without RETURNING: the key read from
-// the last-insert-id. (Its own function, so that execute_params returns one named Result.)
+// the last-insert-id. (Its own function, so that execute_insert returns one named Result.)
 Result emulated_returning_result(const std::vector<std::string>& names,
                                  std::optional<std::int64_t> lastrowid, std::int64_t rowcount) {
   auto metadata = std::make_shared<RowMetadata>(names);
@@ -541,23 +520,72 @@ Result emulated_returning_result(const std::vector<std::string>& names,
   return result;
 }
 
-}  // namespace
-
-Result Connection::execute_params(const Executable& statement, std::span<const Param> params) {
-  ConnectionState& s = *state_;
-  s.ensure_usable();
-  detail::EngineImpl& engine = *s.engine;
+// The compiled form of `statement` when the connection's memo does not have it: from the
+// statement's cache, or compiled now; remembered in the memo. With `returning_key_of` (the same
+// statement, an INSERT), it is compiled with a RETURNING of its autoincrement column `autoinc`.
+//
+// This and the other [[gnu::noinline]] helpers below hold what a statement executed over and
+// over does not run, or runs only for inserts: kept out of the common path, they leave it few
+// instructions and calls.
+[[gnu::noinline]] const Compiled* compile_and_remember(ConnectionState& s,
+                                                       const Executable& statement,
+                                                       const detail::InsertState* returning_key_of,
+                                                       const Column* autoinc,
+                                                       std::span<const Param> params) {
+  const Dialect& dialect = s.engine->dialect();
   const detail::StatementState& st = statement.state();
-  const Compiled* compiled = nullptr;
+  const bool keyed = detail::needs_parameter_keys(st);
+  const std::span<const Param> keys = keyed ? params : std::span<const Param>();
+  std::shared_ptr<const Compiled> fresh =
+      returning_key_of ? detail::compile_returning_key(*returning_key_of, dialect, *autoinc, keys)
+      : keyed          ? detail::compile(st, dialect, params)
+                       : detail::compile(st, dialect);
+  return s.remember_compiled(statement.state_ptr(), dialect, returning_key_of != nullptr, keys,
+                             std::move(fresh));
+}
+
+// The memo's compiled form of `statement`, else compile_and_remember's.
+const Compiled* compiled_for(ConnectionState& s, const Executable& statement,
+                             const detail::InsertState* returning_key_of, const Column* autoinc,
+                             std::span<const Param> params) {
+  const detail::StatementState& st = statement.state();
+  const std::span<const Param> keys =
+      detail::needs_parameter_keys(st) ? params : std::span<const Param>();
+  const Compiled* compiled =
+      s.recall_compiled(st, s.engine->dialect(), returning_key_of != nullptr, keys);
+  if (compiled != nullptr) return compiled;
+  return compile_and_remember(s, statement, returning_key_of, autoinc, params);
+}
+
+// The echo of one execution: its SQL, then its parameters.
+[[gnu::noinline]] void echo_execution(const detail::EngineImpl& engine, const std::string& sql,
+                                      const std::vector<Value>& values) {
+  engine.log(sql);
+  if (!values.empty()) engine.log("[parameters: " + render_values(values) + "]");
+}
+
+// Binds `params` to `compiled`'s placeholders, autobegins, echoes and hands the statement to
+// the driver.
+std::unique_ptr<driver::Cursor> run_compiled(ConnectionState& s, const Compiled& compiled,
+                                             std::span<const Param> params, bool stream_results) {
+  detail::bind_parameters(compiled, params, s.bind_buffer);
+  s.autobegin();
+  if (s.engine->echo()) echo_execution(*s.engine, compiled.sql, s.bind_buffer);
+  const driver::ExecuteOptions options{.stream_results = stream_results};
+  return s.guard([&] { return s.entry->conn->execute(compiled.sql, s.bind_buffer, options); });
+}
+
+// Connection::execute of an insert(): fetches the generated key (RETURNING where the backend
+// has no last-insert-id, else the last-insert-id) for inserted_primary_key.
+[[gnu::noinline]] Result execute_insert(ConnectionState& s, const Executable& statement,
+                                        std::span<const Param> params) {
+  const Dialect& dialect = s.engine->dialect();
+  const auto& ins = static_cast<const detail::InsertState&>(statement.state());
   const detail::InsertState* returning_key_of = nullptr;
   const Column* autoinc = nullptr;
-  bool returning_key = false;  // RETURNING added here, for inserted_primary_key only
-  const bool keyed = detail::needs_parameter_keys(st);
-  if (st.kind == StatementKind::kInsert && !engine.dialect().postfetch_lastrowid() &&
-      engine.dialect().supports_returning()) {
+  if (!dialect.postfetch_lastrowid() && dialect.supports_returning()) {
     // No last-insert-id on this backend: fetch a generated key with RETURNING instead, unless
     // the key is given or the statement returns something already.
-    const auto& ins = static_cast<const detail::InsertState&>(st);
     autoinc =
         ins.table && ins.table->implicit_returning() ? ins.table->autoincrement_column() : nullptr;
     auto names_key = [&](std::string_view name) { return autoinc && name == autoinc->name(); };
@@ -567,34 +595,15 @@ Result Connection::execute_params(const Executable& statement, std::span<const P
         (ins.rows.empty() || std::none_of(ins.rows[0].begin(), ins.rows[0].end(),
                                           [&](const auto& kv) { return names_key(kv.first); }))) {
       returning_key_of = &ins;
-      returning_key = true;
     }
   }
-  const std::span<const Param> keys = keyed ? params : std::span<const Param>();
-  compiled = s.recall_compiled(st, engine.dialect(), returning_key, keys);
-  if (compiled == nullptr) {
-    std::shared_ptr<const Compiled> fresh =
-        returning_key_of
-            ? detail::compile_returning_key(*returning_key_of, engine.dialect(), *autoinc, keys)
-        : keyed ? detail::compile(st, engine.dialect(), params)
-                : detail::compile(st, engine.dialect());
-    compiled = s.remember_compiled(statement.state_ptr(), engine.dialect(), returning_key, keys,
-                                   std::move(fresh));
-  }
-  detail::bind_parameters(*compiled, params, s.bind_buffer);
-  s.autobegin();
-  if (engine.echo()) {
-    engine.log(compiled->sql);
-    if (!s.bind_buffer.empty()) engine.log("[parameters: " + render_values(s.bind_buffer) + "]");
-  }
-  driver::ExecuteOptions options{.stream_results =
-                                     s.execution_options.stream_results && !returning_key};
+  const bool returning_key = returning_key_of != nullptr;  // RETURNING for the key only
+  const Compiled* compiled = compiled_for(s, statement, returning_key_of, autoinc, params);
   std::unique_ptr<driver::Cursor> cursor =
-      s.guard([&] { return s.entry->conn->execute(compiled->sql, s.bind_buffer, options); });
+      run_compiled(s, *compiled, params, s.execution_options.stream_results && !returning_key);
 
-  std::optional<std::int64_t> lastrowid;
-  if (compiled->kind == StatementKind::kInsert) lastrowid = cursor->lastrowid();
-  std::int64_t rowcount = cursor->rowcount();
+  const std::optional<std::int64_t> lastrowid = cursor->lastrowid();
+  const std::int64_t rowcount = cursor->rowcount();
   std::optional<Value> generated_key;  // the autoincrement value the INSERT produced
   if (returning_key) {
     std::vector<Value>& row = s.bind_buffer_returned;
@@ -618,7 +627,7 @@ Result Connection::execute_params(const Executable& statement, std::span<const P
                            : Result(std::move(cursor), std::move(metadata), rowcount);
   if (emulated) return result;
   result.set_lastrowid(lastrowid);
-  if (compiled->kind == StatementKind::kInsert && compiled->table && !returns_rows) {
+  if (compiled->table && !returns_rows) {
     // inserted_primary_key: the given key values, the generated one from last-insert-id or
     // RETURNING.
     std::vector<Value> values;
@@ -642,6 +651,26 @@ Result Connection::execute_params(const Executable& statement, std::span<const P
     }
   }
   return result;
+}
+
+}  // namespace
+
+Result Connection::execute_params(const Executable& statement, std::span<const Param> params) {
+  ConnectionState& s = *state_;
+  s.ensure_usable();
+  if (statement.state().kind == StatementKind::kInsert) return execute_insert(s, statement, params);
+  const Compiled& compiled = *compiled_for(s, statement, nullptr, nullptr, params);
+  std::unique_ptr<driver::Cursor> cursor =
+      run_compiled(s, compiled, params, s.execution_options.stream_results);
+  const std::int64_t rowcount = cursor->rowcount();
+  std::shared_ptr<const RowMetadata> metadata;  // null: the cursor's, read by the Result
+  if (!compiled.returns_rows) {
+    cursor->close();
+    metadata = RowMetadata::empty();
+  } else if (!cursor->shared_metadata()) {
+    metadata = s.metadata_for(cursor->column_names());
+  }
+  return Result(std::move(cursor), std::move(metadata), rowcount);
 }
 
 namespace {

@@ -110,11 +110,9 @@ struct ConnectionState {
   std::vector<Value> bind_buffer_returned;    // the row of an implicit RETURNING
   std::vector<std::vector<Value>> bind_rows;  // executemany rows bound a chunk at a time
   // The last result columns and primary-key names, so that a statement executed over and over
-  // shares one RowMetadata instead of allocating one per execution.
+  // shares one RowMetadata instead of allocating one per execution (when the driver does not
+  // share one itself: driver::Cursor::shared_metadata).
   std::shared_ptr<const RowMetadata> last_metadata;
-  // The driver's shared name list last_metadata was made from, if it offered one: the same list
-  // again means the same names, without comparing them (holding it keeps its address unique).
-  std::shared_ptr<const std::vector<std::string>> last_names;
   std::shared_ptr<const RowMetadata> last_key_metadata;
   const Table* last_key_table = nullptr;
 
@@ -131,7 +129,17 @@ struct ConnectionState {
   CompiledMemo last_compiled;
   // The memo's compiled form when it matches; null otherwise.
   const Compiled* recall_compiled(const StatementState& statement, const Dialect& dialect,
-                                  bool returning_key, std::span<const Param> keys) const;
+                                  bool returning_key, std::span<const Param> keys) const {
+    const CompiledMemo& memo = last_compiled;
+    if (memo.state.get() != &statement || memo.dialect != &dialect ||
+        memo.returning_key != returning_key || memo.keys.size() != keys.size()) {
+      return nullptr;
+    }
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (memo.keys[i] != keys[i].name) return nullptr;
+    }
+    return memo.compiled.get();
+  }
   const Compiled* remember_compiled(std::shared_ptr<const StatementState> statement,
                                     const Dialect& dialect, bool returning_key,
                                     std::span<const Param> keys,
@@ -141,13 +149,22 @@ struct ConnectionState {
   std::shared_ptr<const RowMetadata> metadata_for(const driver::Cursor& cursor);
   std::shared_ptr<const RowMetadata> primary_key_metadata(const Table& table);
 
-  void ensure_usable() const;
+  // Throws InvalidRequestError when closed or invalidated. (Inline, as it runs on every call; the
+  // throwing is not.)
+  void ensure_usable() const {
+    if (!entry || invalidated) [[unlikely]]
+      throw_unusable();
+  }
+  [[noreturn]] void throw_unusable() const;
   // The level this Connection asks for: its execution option, else the engine's.
   const std::string& wanted_isolation_level() const;
   // Sets `level` on the driver connection unless it is there already.
   void apply_isolation_level(const std::string& level);
   bool autocommit() const noexcept { return entry->isolation_level == "AUTOCOMMIT"; }
-  void autobegin();
+  void autobegin() {
+    if (!entry->in_transaction) begin_implicitly();
+  }
+  void begin_implicitly();
   void commit();
   void rollback();
   void release_savepoint(const std::string& name);

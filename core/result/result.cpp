@@ -45,6 +45,28 @@ bool Cursor::read_text(std::size_t index, std::string& out) {
 
 void Cursor::read_value(std::size_t index, Value& out) { out = std::move(typed_cell(index)); }
 
+std::uint64_t Cursor::read_fields(std::span<const FieldTarget> targets) {
+  std::uint64_t unread = 0;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    bool stored = false;
+    switch (targets[i].kind) {
+      case FieldTarget::Kind::kInt64:
+        stored = read_int64(i, *static_cast<std::int64_t*>(targets[i].out));
+        break;
+      case FieldTarget::Kind::kDouble:
+        stored = read_double(i, *static_cast<double*>(targets[i].out));
+        break;
+      case FieldTarget::Kind::kText:
+        stored = read_text(i, *static_cast<std::string*>(targets[i].out));
+        break;
+      case FieldTarget::Kind::kOther:
+        break;
+    }
+    if (!stored) unread |= std::uint64_t{1} << i;
+  }
+  return unread;
+}
+
 void Cursor::store_text(std::string& out, std::string_view text) {
   if (out.capacity() >= text.size()) {
     out.assign(text);
@@ -177,10 +199,6 @@ Result::Result(std::unique_ptr<driver::Cursor> cursor, std::int64_t rowcount)
                   : RowMetadata::empty();
 }
 
-Result::Result(std::unique_ptr<driver::Cursor> cursor, std::shared_ptr<const RowMetadata> metadata,
-               std::int64_t rowcount)
-    : cursor_(std::move(cursor)), metadata_(std::move(metadata)), rowcount_(rowcount) {}
-
 Result::Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
                std::int64_t rowcount)
     : metadata_(std::move(metadata)), buffered_mode_(true), rowcount_(rowcount) {
@@ -214,8 +232,13 @@ Result::Result(Result&&) noexcept = default;
 Result& Result::operator=(Result&&) noexcept = default;
 Result::~Result() = default;
 
-const std::vector<std::string>& Result::keys() const { return metadata_->names(); }
-bool Result::returns_rows() const noexcept { return !metadata_->names().empty(); }
+const std::vector<std::string>& Result::keys() const { return columns().names(); }
+bool Result::returns_rows() const noexcept { return !columns().names().empty(); }
+
+const std::shared_ptr<const RowMetadata>& Result::shared_columns() {
+  if (!metadata_) metadata_ = (cursor_ ? cursor_ : closed_cursor_)->shared_metadata();
+  return metadata_;
+}
 
 std::size_t Result::buffered_rows_left() const noexcept {
   if (!buffered_mode_) return cursor_ ? cursor_->buffered_rows() : 0;
@@ -237,32 +260,20 @@ bool Result::fetch_into(Row& row) {
     return true;
   }
   if (!cursor_) return false;
-  if (row.metadata() != metadata_) row = Row(metadata_, {});
+  if (row.metadata() != shared_columns()) row = Row(metadata_, {});
   if (!cursor_->fetch(row.mutable_values())) {
-    cursor_->close();
-    cursor_.reset();
+    close_cursor();
     return false;
   }
   return true;
 }
 
-bool Result::advance() {
-  if (!cursor_) return false;
-  if (!cursor_->advance()) {
-    cursor_->close();
-    cursor_.reset();
-    return false;
-  }
-  return true;
-}
-
-void Result::check_field_count(std::size_t fields) const {
-  const std::size_t columns = metadata_->names().size();
-  if (fields != columns) throw_field_count(columns, fields);
+void Result::throw_field_count(std::size_t fields) const {
+  athanor::throw_field_count(columns().names().size(), fields);
 }
 
 std::string Result::column_context(std::size_t index) const {
-  return describe_column(metadata_.get(), index);
+  return describe_column(&columns(), index);
 }
 
 std::optional<Row> Result::fetchone() {
@@ -326,11 +337,16 @@ std::optional<Row> Result::one_or_none() {
   return row;
 }
 
-void Result::close() {
-  if (cursor_) {
+void Result::close_cursor() {
+  if (metadata_) {
+    cursor_.reset();  // destroying a cursor closes it
+  } else {
     cursor_->close();
-    cursor_.reset();
+    closed_cursor_ = std::move(cursor_);
   }
+}
+
+void Result::clear_buffered() {
   buffered_.clear();
   buffered_pos_ = 0;
 }

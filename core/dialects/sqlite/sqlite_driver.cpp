@@ -10,8 +10,9 @@
 //   - read-only statements stream: execute() takes the first step and each fetch() the next one.
 //     The streaming cursor is the connection's single active cursor; any further call on the
 //     connection, or the cursor's end, close or destruction, resets the statement.
-// The database handle is closed with sqlite3_close_v2, so a statement still referenced by a cursor
-// that outlives its connection keeps the handle alive until it is finalized.
+// A stream refers to its statement without owning it: the connection finishes the stream before
+// anything else it does (preparing, which may evict the statement from the cache, included) and
+// before it is destroyed, so the statement outlives every stream that can still step it.
 #include "core/dialects/sqlite/sqlite_driver.hpp"
 
 #include <sqlite3.h>
@@ -172,12 +173,12 @@ struct Statement {
   // recompilation after a schema change altered the column count (SELECT *).
   void describe_columns() {
     const int count = sqlite3_column_count(stmt);
-    auto names = std::make_shared<std::vector<std::string>>();
-    names->reserve(static_cast<std::size_t>(count));
+    std::vector<std::string> names;
+    names.reserve(static_cast<std::size_t>(count));
     numeric_scales.assign(static_cast<std::size_t>(count), -1);
     for (int i = 0; i < count; ++i) {
       const char* name = sqlite3_column_name(stmt, i);
-      names->emplace_back(name ? name : "");
+      names.emplace_back(name ? name : "");
       if (const char* declared = sqlite3_column_decltype(stmt, i)) {
         TypeEngine type = parse_sqlite_type(declared);
         if (const auto* numeric = std::get_if<Numeric>(&type); numeric && numeric->precision) {
@@ -185,10 +186,10 @@ struct Statement {
         }
       }
     }
-    column_names = std::move(names);
+    columns = std::make_shared<const RowMetadata>(std::move(names));
   }
   void refresh_columns_if_changed() {
-    if (static_cast<std::size_t>(sqlite3_column_count(stmt)) != column_names->size()) {
+    if (static_cast<std::size_t>(sqlite3_column_count(stmt)) != columns->names().size()) {
       describe_columns();
     }
   }
@@ -202,8 +203,8 @@ struct Statement {
   StatementKind kind = StatementKind::kOther;
   bool streams = false;
   int parameter_count = 0;
-  std::shared_ptr<const std::vector<std::string>> column_names;
-  std::vector<int> numeric_scales;  // -1: not a NUMERIC(p, s) column
+  std::shared_ptr<const RowMetadata> columns;  // shared by the results of this statement
+  std::vector<int> numeric_scales;             // -1: not a NUMERIC(p, s) column
 };
 
 // Writes the values of one row into a row buffer: appended when the buffer is new (or had
@@ -262,7 +263,7 @@ class RowWriter {
   bool fresh_;
 };
 
-// Writes one column into a single Value (SqliteCursor::read_value).
+// Writes one column into a single Value (SqliteStreamCursor::read_value).
 class ValueWriter {
  public:
   explicit ValueWriter(Value& out) : out_(out) {}
@@ -347,7 +348,7 @@ template <class Writer>
 // Reads the current row of `statement` into `row`, reusing the buffers `row` already holds.
 // False when SQLite ran out of memory converting a value (the error code is then on `db`).
 [[nodiscard]] bool read_row(sqlite3* db, const Statement& statement, std::vector<Value>& row) {
-  const std::size_t count = statement.column_names->size();
+  const std::size_t count = statement.columns->names().size();
   RowWriter out(row, count);
   for (std::size_t i = 0; i < count; ++i) {
     if (!read_column(db, statement, i, out)) return false;
@@ -439,44 +440,27 @@ std::string savepoint_name(const std::string& name) {
 // before its next call and reuses it once no cursor holds it.
 struct Stream {
   sqlite3* db = nullptr;
-  std::shared_ptr<Statement> statement;  // null once finished or closed
-  bool row_ready = false;                // the last step produced a row not yet fetched
-  std::vector<Value> params;             // bound without copies; also quoted in errors
+  Statement* statement = nullptr;  // owned by the connection's cache; null once finished
+  bool row_ready = false;          // the last step produced a row not yet fetched
+  std::vector<Value> params;       // bound without copies; also quoted in errors
+  // The statement's column names, kept past the end of the stream for the cursor. (Assigned
+  // only when they change: a statement run over and over costs no reference counting.)
+  std::shared_ptr<const RowMetadata> columns;
 
   void finish() {
-    if (statement) {
+    if (statement != nullptr) {
       statement->release();
-      statement.reset();
+      statement = nullptr;
     }
     row_ready = false;
   }
 };
 
-class SqliteCursor final : public driver::Cursor {
+// The memory of a cursor: a cursor is made per execution, and SQLite executes in well under a
+// microsecond, so each thread keeps the block of its last freed cursor for the next one instead
+// of going to malloc.
+class RecycledCursor : public driver::Cursor {
  public:
-  // A cursor over rows read already.
-  SqliteCursor(std::shared_ptr<const std::vector<std::string>> names,
-               std::vector<std::vector<Value>> rows, std::int64_t rowcount,
-               std::optional<std::int64_t> lastrowid)
-      : names_(std::move(names)),
-        rows_(std::move(rows)),
-        rowcount_(rowcount),
-        lastrowid_(lastrowid) {}
-  // A cursor that steps `stream` on each fetch.
-  SqliteCursor(std::shared_ptr<const std::vector<std::string>> names,
-               std::shared_ptr<Stream> stream)
-      : names_(std::move(names)), stream_(std::move(stream)) {}
-  ~SqliteCursor() override { SqliteCursor::close(); }
-  SqliteCursor(const SqliteCursor&) = delete;
-  SqliteCursor& operator=(const SqliteCursor&) = delete;
-
-  const std::vector<std::string>& column_names() const override { return *names_; }
-  const std::shared_ptr<const std::vector<std::string>>& shared_column_names() const override {
-    return names_;
-  }
-
-  // A cursor is made per execution, and SQLite executes in well under a microsecond: each thread
-  // keeps the memory of its last freed cursor for the next one instead of going to malloc.
   static void* operator new(std::size_t size) {
     SpareBlock& spare = spare_block();
     if (spare.block != nullptr && spare.size == size) return std::exchange(spare.block, nullptr);
@@ -492,46 +476,120 @@ class SqliteCursor final : public driver::Cursor {
     }
   }
 
+ private:
+  struct SpareBlock {
+    void* block = nullptr;
+    std::size_t size = 0;
+    ~SpareBlock() { ::operator delete(std::exchange(block, nullptr)); }
+  };
+  static SpareBlock& spare_block() noexcept {
+    thread_local SpareBlock spare;
+    return spare;
+  }
+};
+
+// A cursor over the rows a statement returned as it ran to completion (RETURNING), or over none.
+// The typed reads are the base class's, through fetch().
+class SqliteRowsCursor final : public RecycledCursor {
+ public:
+  SqliteRowsCursor(std::shared_ptr<const RowMetadata> columns, std::vector<std::vector<Value>> rows,
+                   std::int64_t rowcount, std::optional<std::int64_t> lastrowid)
+      : columns_(std::move(columns)),
+        rows_(std::move(rows)),
+        rowcount_(rowcount),
+        lastrowid_(lastrowid) {}
+
+  const std::vector<std::string>& column_names() const override { return columns_->names(); }
+  const std::shared_ptr<const RowMetadata>& shared_metadata() const override { return columns_; }
   bool fetch(std::vector<Value>& row) override {
-    if (!stream_) {
-      if (next_row_ >= rows_.size()) return false;
-      row = std::move(rows_[next_row_++]);
-      return true;
-    }
+    if (next_row_ >= rows_.size()) return false;
+    row = std::move(rows_[next_row_++]);
+    return true;
+  }
+  std::int64_t rowcount() const override { return rowcount_; }
+  std::optional<std::int64_t> lastrowid() const override { return lastrowid_; }
+  void close() override {
+    rows_.clear();
+    next_row_ = 0;
+  }
+
+ private:
+  std::shared_ptr<const RowMetadata> columns_;
+  std::vector<std::vector<Value>> rows_;
+  std::size_t next_row_ = 0;
+  std::int64_t rowcount_;
+  std::optional<std::int64_t> lastrowid_;
+};
+
+// A cursor that steps a read-only statement on each fetch.
+class SqliteStreamCursor final : public RecycledCursor {
+ public:
+  explicit SqliteStreamCursor(std::shared_ptr<Stream> stream) : stream_(std::move(stream)) {}
+  ~SqliteStreamCursor() override { stream_->finish(); }
+  SqliteStreamCursor(const SqliteStreamCursor&) = delete;
+  SqliteStreamCursor& operator=(const SqliteStreamCursor&) = delete;
+
+  const std::vector<std::string>& column_names() const override {
+    return stream_->columns->names();
+  }
+  const std::shared_ptr<const RowMetadata>& shared_metadata() const override {
+    return stream_->columns;
+  }
+
+  bool fetch(std::vector<Value>& row) override {
     Stream& s = *stream_;
     if (!step(s)) return false;
     if (!read_row(s.db, *s.statement, row)) fail(s);
     return true;
   }
 
-  bool advance() override { return stream_ ? step(*stream_) : Cursor::advance(); }
+  bool advance() override { return step(*stream_); }
   bool read_int64(std::size_t index, std::int64_t& out) override {
-    if (!stream_) return Cursor::read_int64(index, out);
     sqlite3_value* cell = plain_cell(index, SQLITE_INTEGER);
     if (cell == nullptr) return false;
     out = sqlite3_value_int64(cell);
     return true;
   }
   bool read_double(std::size_t index, double& out) override {
-    if (!stream_) return Cursor::read_double(index, out);
     sqlite3_value* cell = plain_cell(index, SQLITE_FLOAT);
     if (cell == nullptr) return false;
     out = sqlite3_value_double(cell);
     return true;
   }
   bool read_text(std::size_t index, std::string& out) override {
-    if (!stream_) return Cursor::read_text(index, out);
     sqlite3_value* cell = plain_cell(index, SQLITE_TEXT);
-    if (cell == nullptr) return false;
-    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(cell));
-    if (text == nullptr) return false;  // out of memory: read_value reports it
-    store_text(out, std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(cell))));
-    return true;
+    return cell != nullptr && store_text(cell, out);
+  }
+  std::uint64_t read_fields(std::span<const driver::FieldTarget> targets) override {
+    using Kind = driver::FieldTarget::Kind;
+    const Statement* statement = stream_->statement;
+    if (statement == nullptr || targets.size() > statement->numeric_scales.size()) {
+      return Cursor::read_fields(targets);  // no row, or too few columns: as the read_* fail
+    }
+    std::uint64_t unread = 0;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      const driver::FieldTarget& target = targets[i];
+      bool stored = false;
+      if (target.kind != Kind::kOther && statement->numeric_scales[i] < 0) {
+        sqlite3_value* cell = sqlite3_column_value(statement->stmt, static_cast<int>(i));
+        const int type = sqlite3_value_type(cell);
+        if (target.kind == Kind::kInt64 && type == SQLITE_INTEGER) {
+          *static_cast<std::int64_t*>(target.out) = sqlite3_value_int64(cell);
+          stored = true;
+        } else if (target.kind == Kind::kDouble && type == SQLITE_FLOAT) {
+          *static_cast<double*>(target.out) = sqlite3_value_double(cell);
+          stored = true;
+        } else if (target.kind == Kind::kText && type == SQLITE_TEXT) {
+          stored = store_text(cell, *static_cast<std::string*>(target.out));
+        }
+      }
+      if (!stored) unread |= std::uint64_t{1} << i;
+    }
+    return unread;
   }
   void read_value(std::size_t index, Value& out) override {
-    if (!stream_) return Cursor::read_value(index, out);
     Stream& s = *stream_;
-    if (!s.statement || index >= s.statement->column_names->size()) {
+    if (s.statement == nullptr || index >= s.statement->columns->names().size()) {
       throw InterfaceError(DBAPIError::Details{
           .message = fmt::format(
               "no column {} to read: the cursor has no current row of that width", index)});
@@ -540,22 +598,14 @@ class SqliteCursor final : public driver::Cursor {
     if (!read_column(s.db, *s.statement, index, writer)) fail(s);
   }
 
-  std::int64_t rowcount() const override { return rowcount_; }
-  std::optional<std::int64_t> lastrowid() const override { return lastrowid_; }
-
-  void close() override {
-    if (stream_) {
-      stream_->finish();
-    } else {
-      rows_.clear();
-      next_row_ = 0;
-    }
-  }
+  std::int64_t rowcount() const override { return -1; }
+  std::optional<std::int64_t> lastrowid() const override { return std::nullopt; }
+  void close() override { stream_->finish(); }
 
  private:
   // Steps `s` to its next row; false at the end.
   static bool step(Stream& s) {
-    if (!s.statement) return false;
+    if (s.statement == nullptr) return false;
     if (!s.row_ready) {
       const int rc = sqlite3_step(s.statement->stmt);
       if (rc == SQLITE_DONE) {
@@ -568,10 +618,20 @@ class SqliteCursor final : public driver::Cursor {
     return true;
   }
 
+  // The text of `cell` into `out`; false when SQLite ran out of memory converting it (read_value
+  // then reports the error).
+  static bool store_text(sqlite3_value* cell, std::string& out) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(cell));
+    if (text == nullptr) return false;
+    Cursor::store_text(out,
+                       std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(cell))));
+    return true;
+  }
+
   // Column `index` of the current row when it holds a value of storage class `type` that needs
   // no conversion (not a NUMERIC(p, s) column); null otherwise.
   sqlite3_value* plain_cell(std::size_t index, int type) const {
-    const Statement* statement = stream_->statement.get();
+    const Statement* statement = stream_->statement;
     if (statement == nullptr || index >= statement->numeric_scales.size() ||
         statement->numeric_scales[index] >= 0) {
       return nullptr;
@@ -591,22 +651,7 @@ class SqliteCursor final : public driver::Cursor {
                        SqliteErrorPhase::kExecute);
   }
 
-  struct SpareBlock {
-    void* block = nullptr;
-    std::size_t size = 0;
-    ~SpareBlock() { ::operator delete(std::exchange(block, nullptr)); }
-  };
-  static SpareBlock& spare_block() noexcept {
-    thread_local SpareBlock spare;
-    return spare;
-  }
-
-  std::shared_ptr<const std::vector<std::string>> names_;
-  std::vector<std::vector<Value>> rows_;
-  std::size_t next_row_ = 0;
   std::shared_ptr<Stream> stream_;
-  std::int64_t rowcount_ = -1;
-  std::optional<std::int64_t> lastrowid_;
 };
 
 // ---- connection --------------------------------------------------------------------------------
@@ -627,50 +672,13 @@ class SqliteConnection final : public driver::Connection {
                                           const driver::ExecuteOptions& options) override {
     (void)options;  // SQLite always streams read-only statements.
     close_active_cursor();
-    std::shared_ptr<Statement> statement = prepare(sql, params);
-    if (!statement) {
-      return std::make_unique<SqliteCursor>(empty_names(), std::vector<std::vector<Value>>{}, -1,
-                                            std::nullopt);
+    Statement* statement = prepare(sql, params);
+    if (statement == nullptr) {
+      return std::make_unique<SqliteRowsCursor>(
+          RowMetadata::empty(), std::vector<std::vector<Value>>{}, -1, std::nullopt);
     }
-    if (statement->streams) {
-      // The last stream is reused once no cursor holds it (its buffers keep their capacity); a
-      // cursor still holding it keeps it, finished.
-      if (!active_ || active_.use_count() != 1) active_ = std::make_shared<Stream>();
-      Stream* stream = active_.get();
-      stream->db = db_;
-      stream->params.assign(params.begin(), params.end());
-      bind_all(*statement, stream->params, /*values_outlive_execution=*/true);
-      const int rc = sqlite3_step(statement->stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(*statement, params);
-      statement->refresh_columns_if_changed();
-      auto cursor = std::make_unique<SqliteCursor>(statement->column_names, active_);
-      stream->statement = std::move(statement);
-      stream->row_ready = rc == SQLITE_ROW;
-      if (rc == SQLITE_DONE) stream->finish();
-      return cursor;
-    }
-
-    bind_all(*statement, params, /*values_outlive_execution=*/true);
-    std::vector<std::vector<Value>> rows;
-    int rc = sqlite3_step(statement->stmt);
-    if (rc == SQLITE_ROW) statement->refresh_columns_if_changed();
-    while (rc == SQLITE_ROW) {
-      if (!read_row(db_, *statement, rows.emplace_back())) fail(*statement, params);
-      rc = sqlite3_step(statement->stmt);
-    }
-    if (rc != SQLITE_DONE) fail(*statement, params);
-    // The counters of a statement with RETURNING are only final once it is reset.
-    statement->release();
-    std::int64_t rowcount = -1;
-    std::optional<std::int64_t> lastrowid;
-    if (statement->kind != StatementKind::kOther) rowcount = sqlite3_changes64(db_);
-    if (statement->kind == StatementKind::kInsert && rowcount > 0) {
-      lastrowid = sqlite3_last_insert_rowid(db_);
-    }
-    return std::make_unique<SqliteCursor>(statement->column_names, std::move(rows), rowcount,
-                                          lastrowid);
+    return statement->streams ? stream(*statement, params) : run_to_completion(*statement, params);
   }
-
   std::int64_t execute_many(const std::string& sql,
                             std::span<const std::vector<Value>> rows) override {
     return run_many(sql, rows, nullptr);
@@ -724,13 +732,62 @@ class SqliteConnection final : public driver::Connection {
   void run(const std::string& sql) { (void)execute(sql, {}, {}); }
 
  private:
+  // Starts a read-only statement: its first step is taken here, each fetch takes the next one.
+  // (Kept apart from run_to_completion, and that out of line, so that each stays compact in the
+  // instruction cache of a loop that executes one kind of statement.)
+  std::unique_ptr<driver::Cursor> stream(Statement& statement, std::span<const Value> params) {
+    // The last stream is reused once no cursor holds it (its buffers keep their capacity); a
+    // cursor still holding it keeps it, finished.
+    if (!active_ || active_.use_count() != 1) active_ = std::make_shared<Stream>();
+    Stream& stream = *active_;
+    stream.db = db_;
+    if (stream.params.size() == params.size()) {
+      for (std::size_t i = 0; i < params.size(); ++i) copy_value(stream.params[i], params[i]);
+    } else {
+      stream.params.assign(params.begin(), params.end());
+    }
+    bind_all(statement, stream.params, /*values_outlive_execution=*/true);
+    const int rc = sqlite3_step(statement.stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(statement, params);
+    statement.refresh_columns_if_changed();
+    if (stream.columns != statement.columns) stream.columns = statement.columns;
+    stream.statement = &statement;
+    stream.row_ready = rc == SQLITE_ROW;
+    if (rc == SQLITE_DONE) stream.finish();
+    return std::make_unique<SqliteStreamCursor>(active_);
+  }
+
+  // Runs a statement that changes the database to completion, buffering its RETURNING rows.
+  [[gnu::noinline]] std::unique_ptr<driver::Cursor> run_to_completion(
+      Statement& statement, std::span<const Value> params) {
+    bind_all(statement, params, /*values_outlive_execution=*/true);
+    std::vector<std::vector<Value>> rows;
+    int rc = sqlite3_step(statement.stmt);
+    if (rc == SQLITE_ROW) statement.refresh_columns_if_changed();
+    while (rc == SQLITE_ROW) {
+      if (!read_row(db_, statement, rows.emplace_back())) fail(statement, params);
+      rc = sqlite3_step(statement.stmt);
+    }
+    if (rc != SQLITE_DONE) fail(statement, params);
+    // The counters of a statement with RETURNING are only final once it is reset.
+    statement.release();
+    std::int64_t rowcount = -1;
+    std::optional<std::int64_t> lastrowid;
+    if (statement.kind != StatementKind::kOther) rowcount = sqlite3_changes64(db_);
+    if (statement.kind == StatementKind::kInsert && rowcount > 0) {
+      lastrowid = sqlite3_last_insert_rowid(db_);
+    }
+    return std::make_unique<SqliteRowsCursor>(statement.columns, std::move(rows), rowcount,
+                                              lastrowid);
+  }
+
   // One prepared statement re-bound per row; with `ids`, each row's last-insert-id is appended.
   std::int64_t run_many(const std::string& sql, std::span<const std::vector<Value>> rows,
                         std::vector<std::int64_t>* ids) {
     close_active_cursor();
     if (rows.empty()) return 0;
-    std::shared_ptr<Statement> statement = prepare(sql, rows.front());
-    if (!statement) return 0;
+    Statement* statement = prepare(sql, rows.front());
+    if (statement == nullptr) return 0;
     std::int64_t total = 0;
     for (const std::vector<Value>& row : rows) {
       bind_all(*statement, row, /*values_outlive_execution=*/true);
@@ -744,12 +801,7 @@ class SqliteConnection final : public driver::Connection {
     return statement->kind != StatementKind::kOther ? total : -1;
   }
 
-  using Lru = std::list<std::shared_ptr<Statement>>;
-
-  static std::shared_ptr<const std::vector<std::string>> empty_names() {
-    static const auto kEmpty = std::make_shared<const std::vector<std::string>>();
-    return kEmpty;
-  }
+  using Lru = std::list<std::unique_ptr<Statement>>;
 
   void close_active_cursor() {
     if (active_) active_->finish();
@@ -757,14 +809,20 @@ class SqliteConnection final : public driver::Connection {
 
   // The cached statement for `sql`, compiled on a miss; null for text without a statement
   // (only white space and comments). `params` only serve error messages.
-  std::shared_ptr<Statement> prepare(const std::string& sql, std::span<const Value> params) {
+  Statement* prepare(const std::string& sql, std::span<const Value> params) {
     // A statement executed over and over is the most recently used one: comparing its text is
     // cheaper than hashing it.
-    if (!lru_.empty() && lru_.front()->sql == sql) return lru_.front();
+    if (!lru_.empty() && lru_.front()->sql == sql) return lru_.front().get();
     if (auto it = index_.find(sql); it != index_.end()) {
       lru_.splice(lru_.begin(), lru_, it->second);
-      return *it->second;
+      return it->second->get();
     }
+    return compile(sql, params);
+  }
+
+  // prepare() for text not in the cache: compiles it and caches the statement, evicting the
+  // least recently used one when the cache is full.
+  [[gnu::noinline]] Statement* compile(const std::string& sql, std::span<const Value> params) {
     if (sql.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max())) {
       raise_error(SQLITE_TOOBIG, "the statement text is too long", sql.substr(0, 200), params,
                   SqliteErrorPhase::kPrepare);
@@ -779,7 +837,7 @@ class SqliteConnection final : public driver::Connection {
                   SqliteErrorPhase::kPrepare);
     }
     if (stmt == nullptr) return nullptr;
-    auto statement = std::make_shared<Statement>(stmt, sql);
+    auto statement = std::make_unique<Statement>(stmt, sql);
     if (has_second_statement(tail, sql)) {
       DBAPIError::Details details;
       details.message = "only one statement can be executed at a time";
@@ -787,13 +845,15 @@ class SqliteConnection final : public driver::Connection {
       details.parameters = render_parameters(params);
       throw ProgrammingError(std::move(details));
     }
-    lru_.push_front(statement);
-    index_.emplace(std::string_view(statement->sql), lru_.begin());
+    Statement* prepared = statement.get();
+    lru_.push_front(std::move(statement));
+    index_.emplace(std::string_view(prepared->sql), lru_.begin());
     if (lru_.size() > kStatementCacheCapacity) {
+      // Never the active stream's statement: every caller finished the stream first.
       index_.erase(std::string_view(lru_.back()->sql));
       lru_.pop_back();
     }
-    return statement;
+    return prepared;
   }
 
   // Whether text after the first statement holds another statement (rather than only white space,

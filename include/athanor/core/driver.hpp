@@ -16,9 +16,22 @@
 #include <string_view>
 #include <vector>
 
+#include "athanor/core/row_metadata.hpp"
 #include "athanor/core/value.hpp"
 
 namespace athanor::driver {
+
+// Where Cursor::read_fields stores one column: the destination, by its type.
+struct FieldTarget {
+  enum class Kind : std::uint8_t {
+    kInt64,   // `out` is a std::int64_t*
+    kDouble,  // a double*
+    kText,    // a std::string*
+    kOther,   // none of these: never stored, the caller reads the column with read_value
+  };
+  Kind kind;
+  void* out;
+};
 
 // Per-execution switches.
 struct ExecuteOptions {
@@ -28,17 +41,18 @@ struct ExecuteOptions {
 };
 
 // The result of one execution. Valid until the next call on its connection (which first closes
-// it) or until destroyed.
+// it) or until destroyed; destroying it closes it.
 class Cursor {
  public:
   virtual ~Cursor() = default;
   // Result column names; empty for statements that return no rows.
   virtual const std::vector<std::string>& column_names() const = 0;
-  // The same names as an immutable list shared by every cursor of one prepared statement, when
-  // the driver keeps one (results of one statement then share their metadata without comparing
-  // names); null otherwise.
-  virtual const std::shared_ptr<const std::vector<std::string>>& shared_column_names() const {
-    static const std::shared_ptr<const std::vector<std::string>> kNone;
+  // The same names as one RowMetadata shared by every cursor of a prepared statement, when the
+  // driver keeps one (results of one statement then share it without comparing names, and a
+  // Result that never builds a Row does not even copy the pointer); null otherwise. Stays valid
+  // after close(), for as long as the cursor.
+  virtual const std::shared_ptr<const RowMetadata>& shared_metadata() const {
+    static const std::shared_ptr<const RowMetadata> kNone;
     return kNone;
   }
   // Reads the next row into `row` (resized to the column count, capacity reused). Returns false
@@ -69,6 +83,11 @@ class Cursor {
   virtual bool read_double(std::size_t index, double& out);
   virtual bool read_text(std::size_t index, std::string& out);
   virtual void read_value(std::size_t index, Value& out);
+  // The read_* of a whole row in one call: column i into targets[i], for i below targets.size()
+  // (at most 64). Returns the columns it did not store (bit i: column i; the kOther ones and
+  // those whose read_* would return false), for read_value. The default calls the read_* one by
+  // one; a driver overrides it to spare the per-column calls.
+  virtual std::uint64_t read_fields(std::span<const FieldTarget> targets);
 
  protected:
   // Stores `text` in a read_text destination: over its buffer when that is big enough, else as

@@ -22,23 +22,10 @@
 
 #include "athanor/core/driver.hpp"
 #include "athanor/core/error.hpp"
+#include "athanor/core/row_metadata.hpp"
 #include "athanor/core/value.hpp"
 
 namespace athanor {
-
-// Column names of a result, shared by all its rows.
-class RowMetadata {
- public:
-  explicit RowMetadata(std::vector<std::string> names) : names_(std::move(names)) {}
-  // The metadata of results without columns, shared by all of them.
-  static const std::shared_ptr<const RowMetadata>& empty();
-  const std::vector<std::string>& names() const noexcept { return names_; }
-  std::optional<std::size_t> find(std::string_view name) const noexcept;
-  std::size_t index_of(std::string_view name) const;  // throws ArgumentError for unknown names
-
- private:
-  std::vector<std::string> names_;
-};
 
 class Row {
  public:
@@ -130,8 +117,11 @@ class Result {
   // A result streaming from `cursor`.
   Result(std::unique_ptr<driver::Cursor> cursor, std::int64_t rowcount = -1);
   // Same, with the cursor's column names as `metadata` (shared by results of one statement).
+  // Null `metadata`: the cursor's shared_metadata(), which it must then have; it is read when
+  // needed, so that a result read only into structs never copies it.
   Result(std::unique_ptr<driver::Cursor> cursor, std::shared_ptr<const RowMetadata> metadata,
-         std::int64_t rowcount);
+         std::int64_t rowcount)
+      : cursor_(std::move(cursor)), metadata_(std::move(metadata)), rowcount_(rowcount) {}
   // A result over rows already fetched. Each row has the metadata's column count.
   Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
          std::int64_t rowcount = -1);
@@ -265,7 +255,10 @@ class Result {
   void set_lastrowid(std::optional<std::int64_t> id) { lastrowid_ = id; }
 
   // Releases the cursor; further fetches return nothing.
-  void close();
+  void close() {
+    if (cursor_) close_cursor();
+    if (buffered_mode_) clear_buffered();
+  }
 
   // Reads the next row into `row` (reusing its buffers). False when exhausted.
   bool fetch_into(Row& row);
@@ -274,7 +267,20 @@ class Result {
   // Rows fetched already and not yet read, as far as known (see driver::Cursor::buffered_rows).
   std::size_t buffered_rows_left() const noexcept;
   // Moves the cursor to its next row for the typed reads below; false (and closed) at the end.
-  bool advance();
+  bool advance() {
+    if (cursor_ && cursor_->advance()) return true;
+    if (cursor_) close_cursor();
+    return false;
+  }
+  // Closes cursor_ and keeps it as closed_cursor_: it may hold the metadata.
+  void close_cursor();
+  void clear_buffered();  // drops the buffered rows not read yet
+  // The column names: metadata_, else the cursor's (see the constructor).
+  const RowMetadata& columns() const {
+    return metadata_ ? *metadata_ : *(cursor_ ? cursor_ : closed_cursor_)->shared_metadata();
+  }
+  // Same, as the pointer a Row shares (metadata_ set from the cursor's when null).
+  const std::shared_ptr<const RowMetadata>& shared_columns();
   // Reads the next row into `item`; false at the end.
   template <class T>
   bool next_as(T& item) {
@@ -289,15 +295,38 @@ class Result {
     read_fields(item);
     return true;
   }
-  // The current row into the fields of `item`, column i into field i. (Spelled out as one fold,
-  // so that the compiler inlines every field's read into the row loop.)
+  // The current row into the fields of `item`, column i into field i: the driver's typed reads
+  // for the whole row in one call (driver::Cursor::read_fields), then the columns they did not
+  // take converted from their Value as Row::get<F> would (with the same errors).
   template <class T>
   void read_fields(T& item) {
     read_fields(item, std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
   }
   template <class T, std::size_t... I>
   void read_fields(T& item, std::index_sequence<I...>) {
-    (read_field(I, boost::pfr::get<I>(item)), ...);
+    if constexpr (sizeof...(I) > 0 && sizeof...(I) <= 64) {
+      const driver::FieldTarget targets[] = {field_target(boost::pfr::get<I>(item))...};
+      const std::uint64_t unread = cursor_->read_fields(targets);
+      if (unread != 0) {
+        ((((unread >> I) & 1U) != 0 ? read_converted_field(I, boost::pfr::get<I>(item)) : void()),
+         ...);
+      }
+    } else {
+      (read_converted_field(I, boost::pfr::get<I>(item)), ...);
+    }
+  }
+  template <class F>
+  static driver::FieldTarget field_target(F& field) {
+    using Kind = driver::FieldTarget::Kind;
+    if constexpr (std::is_same_v<F, std::int64_t>) {
+      return {Kind::kInt64, &field};
+    } else if constexpr (std::is_same_v<F, double>) {
+      return {Kind::kDouble, &field};
+    } else if constexpr (std::is_same_v<F, std::string>) {
+      return {Kind::kText, &field};
+    } else {
+      return {Kind::kOther, nullptr};
+    }
   }
   // The only row as T, or nullopt; MultipleResultsFound naming `method` when there are more.
   template <class T>
@@ -314,22 +343,7 @@ class Result {
   }
   [[noreturn]] static void throw_no_row(std::string_view method);
   [[noreturn]] static void throw_multiple_rows(std::string_view method);
-  // Column `index` of the current row into `field`: the driver's typed read where the field's
-  // type has one and the column holds exactly that type, else the Value converted as
-  // Row::get<F> would (with the same errors).
-  template <class F>
-  void read_field(std::size_t index, F& field) {
-    if constexpr (std::is_same_v<F, std::int64_t>) {
-      if (read_int64(index, field)) return;
-    } else if constexpr (std::is_same_v<F, double>) {
-      if (read_double(index, field)) return;
-    } else if constexpr (std::is_same_v<F, std::string>) {
-      if (read_text(index, field)) return;
-    }
-    read_converted_field(index, field);
-  }
-  // read_field for the columns the typed reads do not take: kept apart, so that read_field is
-  // small enough to be inlined.
+  // Column `index` of the current row into `field`, converted from its Value.
   template <class F>
   void read_converted_field(std::size_t index, F& field) {
     Value& value = read_value(index);
@@ -345,18 +359,19 @@ class Result {
       field = value_from<F>(value, column_context(index));
     }
   }
-  bool read_int64(std::size_t index, std::int64_t& out) { return cursor_->read_int64(index, out); }
-  bool read_double(std::size_t index, double& out) { return cursor_->read_double(index, out); }
-  bool read_text(std::size_t index, std::string& out) { return cursor_->read_text(index, out); }
   Value& read_value(std::size_t index) {  // into a scratch Value of the Result's
     cursor_->read_value(index, scratch_);
     return scratch_;
   }
-  void check_field_count(std::size_t fields) const;
+  void check_field_count(std::size_t fields) const {
+    if (fields != columns().names().size()) throw_field_count(fields);
+  }
+  [[noreturn]] void throw_field_count(std::size_t fields) const;
   std::string column_context(std::size_t index) const;
 
-  std::unique_ptr<driver::Cursor> cursor_;
-  std::shared_ptr<const RowMetadata> metadata_;
+  std::unique_ptr<driver::Cursor> cursor_;         // null once closed
+  std::unique_ptr<driver::Cursor> closed_cursor_;  // cursor_ once closed, when metadata_ is null
+  std::shared_ptr<const RowMetadata> metadata_;    // null: the cursor's (see the constructor)
   // Rows already fetched, stored flat (see from_values); read once, front to back.
   std::vector<Value> buffered_;
   std::size_t buffered_pos_ = 0;  // index of the next row's first value

@@ -87,6 +87,25 @@ extern template class std::vector<athanor::Value>;
 
 namespace athanor {
 
+namespace detail {
+// `out = from`, with the alternatives parameters mostly hold assigned without the variant's
+// dispatch table, and text over `out`'s own buffer.
+inline void copy_value(Value& out, const Value& from) {
+  if (const auto* integer = std::get_if<std::int64_t>(&from)) {
+    if (auto* held = std::get_if<std::int64_t>(&out)) {
+      *held = *integer;
+      return;
+    }
+  } else if (const auto* text = std::get_if<std::string>(&from)) {
+    if (auto* held = std::get_if<std::string>(&out)) {
+      *held = *text;
+      return;
+    }
+  }
+  out = from;
+}
+}  // namespace detail
+
 // Name of the alternative a Value holds ("null", "integer", "text", ...), for error messages.
 std::string_view value_kind(const Value& value) noexcept;
 bool is_null(const Value& value) noexcept;

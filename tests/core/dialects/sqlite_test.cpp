@@ -391,16 +391,16 @@ TEST(SqliteDriverTest, CachedStatementSurvivesSchemaChange) {
   auto conn = connect();
   conn->execute("CREATE TABLE t (a INTEGER)", {});
   conn->execute("INSERT INTO t VALUES (1)", {});
-  auto before = conn->execute("SELECT * FROM t", {})->shared_column_names();
+  auto before = conn->execute("SELECT * FROM t", {})->shared_metadata();
   ASSERT_NE(before, nullptr);
-  EXPECT_EQ(before->size(), 1u);
-  // The same statement again shares its name list: the engine reuses its metadata by identity.
-  EXPECT_EQ(conn->execute("SELECT * FROM t", {})->shared_column_names(), before);
+  EXPECT_EQ(before->names().size(), 1u);
+  // The same statement again shares its metadata: every result of it uses the one object.
+  EXPECT_EQ(conn->execute("SELECT * FROM t", {})->shared_metadata(), before);
   conn->execute("ALTER TABLE t ADD COLUMN b TEXT DEFAULT 'x'", {});
   auto cursor = conn->execute("SELECT * FROM t", {});
   EXPECT_EQ(cursor->column_names(), (std::vector<std::string>{"a", "b"}));
-  EXPECT_NE(cursor->shared_column_names(), before);
-  EXPECT_EQ(*cursor->shared_column_names(), cursor->column_names());
+  EXPECT_NE(cursor->shared_metadata(), before);
+  EXPECT_EQ(cursor->shared_metadata()->names(), cursor->column_names());
   Rows rows = fetch_all(*cursor);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].size(), 2u);
