@@ -544,10 +544,11 @@ Result emulated_returning_result(const std::vector<std::string>& names,
                              std::move(fresh));
 }
 
-// The memo's compiled form of `statement`, else compile_and_remember's.
-const Compiled* compiled_for(ConnectionState& s, const Executable& statement,
-                             const detail::InsertState* returning_key_of, const Column* autoinc,
-                             std::span<const Param> params) {
+// The memo's compiled form of `statement`, else compile_and_remember's. (Inlined, as is
+// run_compiled: each is a step of every execution.)
+[[gnu::always_inline]] inline const Compiled* compiled_for(
+    ConnectionState& s, const Executable& statement, const detail::InsertState* returning_key_of,
+    const Column* autoinc, std::span<const Param> params) {
   const detail::StatementState& st = statement.state();
   const std::span<const Param> keys =
       detail::needs_parameter_keys(st) ? params : std::span<const Param>();
@@ -566,12 +567,14 @@ const Compiled* compiled_for(ConnectionState& s, const Executable& statement,
 
 // Binds `params` to `compiled`'s placeholders, autobegins, echoes and hands the statement to
 // the driver.
-std::unique_ptr<driver::Cursor> run_compiled(ConnectionState& s, const Compiled& compiled,
-                                             std::span<const Param> params, bool stream_results) {
+[[gnu::always_inline]] inline std::unique_ptr<driver::Cursor> run_compiled(
+    ConnectionState& s, const Compiled& compiled, std::span<const Param> params,
+    bool stream_results) {
   detail::bind_parameters(compiled, params, s.bind_buffer);
   s.autobegin();
   if (s.engine->echo()) echo_execution(*s.engine, compiled.sql, s.bind_buffer);
-  const driver::ExecuteOptions options{.stream_results = stream_results};
+  const driver::ExecuteOptions options{.stream_results = stream_results,
+                                       .statement_id = compiled.id};
   return s.guard([&] { return s.entry->conn->execute(compiled.sql, s.bind_buffer, options); });
 }
 

@@ -384,6 +384,13 @@ TEST_F(EngineTest, TypedFirstAndOne) {
   EXPECT_EQ(first->score, 10);
   EXPECT_FALSE(conn.execute(one_note(99)).first<Note>());
 
+  // The keys stay after the row was read into a struct, and after the next execution.
+  Result read = conn.execute(by_id);
+  ASSERT_TRUE(read.first<Note>());
+  Result next = conn.execute(one_note(2));
+  EXPECT_EQ(read.keys(), (std::vector<std::string>{"id", "body", "score"}));
+  EXPECT_EQ(next.one().keys(), read.keys());
+
   Note second = conn.execute(one_note(2)).one<Note>();
   EXPECT_EQ(second.body, "b");
   EXPECT_EQ(second.score, std::nullopt);

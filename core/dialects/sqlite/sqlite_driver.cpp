@@ -201,6 +201,7 @@ struct Statement {
   sqlite3_stmt* stmt;
   std::string sql;
   StatementKind kind = StatementKind::kOther;
+  std::uint64_t id = 0;  // the number the last execution named `sql` with; 0: none
   bool streams = false;
   int parameter_count = 0;
   std::shared_ptr<const RowMetadata> columns;  // shared by the results of this statement
@@ -356,61 +357,83 @@ template <class Writer>
   return true;
 }
 
+// Binds `text` to placeholder `index` (1-based), the text kept by the caller (SQLITE_STATIC) or
+// copied (SQLITE_TRANSIENT).
+int bind_text(sqlite3_stmt* stmt, int index, std::string_view text,
+              sqlite3_destructor_type lifetime) {
+  return sqlite3_bind_text64(stmt, index, text.data(), text.size(), lifetime, SQLITE_UTF8);
+}
+
+// bind_value for the alternatives other than integers, text and doubles. A JSON document that
+// cannot be written raises ArgumentError, `stmt` reset.
+[[gnu::noinline]] int bind_other_value(sqlite3_stmt* stmt, int index, const Value& value,
+                                       sqlite3_destructor_type held) {
+  try {
+    return std::visit(
+        [&](const auto& v) -> int {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, Null>) {
+            return sqlite3_bind_null(stmt, index);
+          } else if constexpr (std::is_same_v<T, bool>) {
+            return sqlite3_bind_int64(stmt, index, v ? 1 : 0);
+          } else if constexpr (std::is_same_v<T, std::int64_t>) {
+            return sqlite3_bind_int64(stmt, index, v);
+          } else if constexpr (std::is_same_v<T, double>) {
+            return sqlite3_bind_double(stmt, index, v);
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            return bind_text(stmt, index, v, held);
+          } else if constexpr (std::is_same_v<T, Bytes>) {
+            // A null pointer would bind NULL: an empty blob must stay an empty blob.
+            if (v.empty()) return sqlite3_bind_zeroblob(stmt, index, 0);
+            return sqlite3_bind_blob64(stmt, index, v.data(), v.size(), held);
+          } else if constexpr (std::is_same_v<T, Decimal>) {
+            return bind_text(stmt, index, v.text, held);
+          } else if constexpr (std::is_same_v<T, std::chrono::sys_days>) {
+            return bind_text(stmt, index, format_date_text(v), SQLITE_TRANSIENT);
+          } else if constexpr (std::is_same_v<T, Timestamp>) {
+            return bind_text(stmt, index, format_datetime_text(v), SQLITE_TRANSIENT);
+          } else if constexpr (std::is_same_v<T, LocalTimestamp>) {
+            return bind_text(stmt, index,
+                             format_datetime_text(std::chrono::sys_time<std::chrono::microseconds>(
+                                 v.time_since_epoch())),
+                             SQLITE_TRANSIENT);
+          } else if constexpr (std::is_same_v<T, TimeOfDay>) {
+            return bind_text(stmt, index, format_time_text(v), SQLITE_TRANSIENT);
+          } else if constexpr (std::is_same_v<T, UuidValue>) {
+            return bind_text(stmt, index, v.to_string(), SQLITE_TRANSIENT);
+          } else {
+            static_assert(std::is_same_v<T, JsonDocument>);
+            return bind_text(
+                stmt, index,
+                v.document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                SQLITE_TRANSIENT);
+          }
+        },
+        value);
+  } catch (const nlohmann::json::exception& e) {
+    sqlite3_reset(stmt);
+    throw ArgumentError(
+        fmt::format("parameter {}: cannot bind JSON document: {}", index, e.what()));
+  }
+}
+
 // Binds the value of placeholder `index` (1-based). With `values_outlive_execution`, text and
 // blobs already held by `value` are bound without a copy (SQLITE_STATIC); text made here (dates,
 // UUIDs, JSON) is always copied.
-int bind_value(sqlite3_stmt* stmt, int index, const Value& value, bool values_outlive_execution) {
+inline int bind_value(sqlite3_stmt* stmt, int index, const Value& value,
+                      bool values_outlive_execution) {
   const auto held = values_outlive_execution ? SQLITE_STATIC : SQLITE_TRANSIENT;
-  auto bind_text = [&](std::string_view text, sqlite3_destructor_type lifetime) {
-    return sqlite3_bind_text64(stmt, index, text.data(), text.size(), lifetime, SQLITE_UTF8);
-  };
   // The common alternatives first, without the dispatch table of std::visit.
   if (const auto* integer = std::get_if<std::int64_t>(&value)) {
     return sqlite3_bind_int64(stmt, index, *integer);
   }
-  if (const auto* text = std::get_if<std::string>(&value)) return bind_text(*text, held);
+  if (const auto* text = std::get_if<std::string>(&value)) {
+    return bind_text(stmt, index, *text, held);
+  }
   if (const auto* real = std::get_if<double>(&value)) {
     return sqlite3_bind_double(stmt, index, *real);
   }
-  return std::visit(
-      [&](const auto& v) -> int {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, Null>) {
-          return sqlite3_bind_null(stmt, index);
-        } else if constexpr (std::is_same_v<T, bool>) {
-          return sqlite3_bind_int64(stmt, index, v ? 1 : 0);
-        } else if constexpr (std::is_same_v<T, std::int64_t>) {
-          return sqlite3_bind_int64(stmt, index, v);
-        } else if constexpr (std::is_same_v<T, double>) {
-          return sqlite3_bind_double(stmt, index, v);
-        } else if constexpr (std::is_same_v<T, std::string>) {
-          return bind_text(v, held);
-        } else if constexpr (std::is_same_v<T, Bytes>) {
-          // A null pointer would bind NULL: an empty blob must stay an empty blob.
-          if (v.empty()) return sqlite3_bind_zeroblob(stmt, index, 0);
-          return sqlite3_bind_blob64(stmt, index, v.data(), v.size(), held);
-        } else if constexpr (std::is_same_v<T, Decimal>) {
-          return bind_text(v.text, held);
-        } else if constexpr (std::is_same_v<T, std::chrono::sys_days>) {
-          return bind_text(format_date_text(v), SQLITE_TRANSIENT);
-        } else if constexpr (std::is_same_v<T, Timestamp>) {
-          return bind_text(format_datetime_text(v), SQLITE_TRANSIENT);
-        } else if constexpr (std::is_same_v<T, LocalTimestamp>) {
-          return bind_text(format_datetime_text(std::chrono::sys_time<std::chrono::microseconds>(
-                               v.time_since_epoch())),
-                           SQLITE_TRANSIENT);
-        } else if constexpr (std::is_same_v<T, TimeOfDay>) {
-          return bind_text(format_time_text(v), SQLITE_TRANSIENT);
-        } else if constexpr (std::is_same_v<T, UuidValue>) {
-          return bind_text(v.to_string(), SQLITE_TRANSIENT);
-        } else {
-          static_assert(std::is_same_v<T, JsonDocument>);
-          return bind_text(
-              v.document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-              SQLITE_TRANSIENT);
-        }
-      },
-      value);
+  return bind_other_value(stmt, index, value, held);
 }
 
 std::string render_parameters(std::span<const Value> params) {
@@ -670,9 +693,9 @@ class SqliteConnection final : public driver::Connection {
 
   std::unique_ptr<driver::Cursor> execute(const std::string& sql, std::span<const Value> params,
                                           const driver::ExecuteOptions& options) override {
-    (void)options;  // SQLite always streams read-only statements.
+    // SQLite always streams read-only statements: options.stream_results changes nothing.
     close_active_cursor();
-    Statement* statement = prepare(sql, params);
+    Statement* statement = prepare(sql, params, options.statement_id);
     if (statement == nullptr) {
       return std::make_unique<SqliteRowsCursor>(
           RowMetadata::empty(), std::vector<std::vector<Value>>{}, -1, std::nullopt);
@@ -808,16 +831,27 @@ class SqliteConnection final : public driver::Connection {
   }
 
   // The cached statement for `sql`, compiled on a miss; null for text without a statement
-  // (only white space and comments). `params` only serve error messages.
-  Statement* prepare(const std::string& sql, std::span<const Value> params) {
-    // A statement executed over and over is the most recently used one: comparing its text is
-    // cheaper than hashing it.
-    if (!lru_.empty() && lru_.front()->sql == sql) return lru_.front().get();
+  // (only white space and comments). `id`: the caller's number for `sql`, or 0 (see
+  // driver::ExecuteOptions::statement_id). `params` only serve error messages.
+  Statement* prepare(const std::string& sql, std::span<const Value> params, std::uint64_t id = 0) {
+    // A statement executed over and over is the most recently used one: its number, or else
+    // its text, is compared before the text is hashed.
+    if (!lru_.empty()) {
+      Statement& last = *lru_.front();
+      if (id != 0 && last.id == id) return &last;
+      if (last.sql == sql) {
+        last.id = id;
+        return &last;
+      }
+    }
     if (auto it = index_.find(sql); it != index_.end()) {
       lru_.splice(lru_.begin(), lru_, it->second);
+      (*it->second)->id = id;
       return it->second->get();
     }
-    return compile(sql, params);
+    Statement* statement = compile(sql, params);
+    if (statement != nullptr) statement->id = id;
+    return statement;
   }
 
   // prepare() for text not in the cache: compiles it and caches the statement, evicting the
@@ -870,27 +904,25 @@ class SqliteConnection final : public driver::Connection {
   void bind_all(Statement& statement, std::span<const Value> params,
                 bool values_outlive_execution) {
     if (static_cast<std::size_t>(statement.parameter_count) != params.size()) {
-      DBAPIError::Details details;
-      details.message = fmt::format(
-          "incorrect number of bindings supplied: the statement uses {}, and {} {} "
-          "supplied",
-          statement.parameter_count, params.size(), params.size() == 1 ? "was" : "were");
-      details.sql = statement.sql;
-      details.parameters = render_parameters(params);
-      throw ProgrammingError(std::move(details));
+      throw_binding_count(statement, params);
     }
     for (std::size_t i = 0; i < params.size(); ++i) {
-      int rc = SQLITE_OK;
-      try {
-        rc = bind_value(statement.stmt, static_cast<int>(i + 1), params[i],
-                        values_outlive_execution);
-      } catch (const nlohmann::json::exception& e) {
-        statement.release();
-        throw ArgumentError(
-            fmt::format("parameter {}: cannot bind JSON document: {}", i + 1, e.what()));
+      if (bind_value(statement.stmt, static_cast<int>(i + 1), params[i],
+                     values_outlive_execution) != SQLITE_OK) {
+        fail(statement, params);
       }
-      if (rc != SQLITE_OK) fail(statement, params);
     }
+  }
+
+  [[noreturn]] static void throw_binding_count(const Statement& statement,
+                                               std::span<const Value> params) {
+    DBAPIError::Details details;
+    details.message = fmt::format(
+        "incorrect number of bindings supplied: the statement uses {}, and {} {} supplied",
+        statement.parameter_count, params.size(), params.size() == 1 ? "was" : "were");
+    details.sql = statement.sql;
+    details.parameters = render_parameters(params);
+    throw ProgrammingError(std::move(details));
   }
 
   // Raises the error of the last call on `statement`, leaving it reset.

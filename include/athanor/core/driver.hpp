@@ -38,6 +38,10 @@ struct ExecuteOptions {
   // Fetch rows from the server as they are iterated instead of buffering the whole result in the
   // client library (PostgreSQL single-row mode; MySQL/SQLite always stream).
   bool stream_results = false;
+  // Nonzero: a number that names the SQL text for this process (the same number always comes
+  // with the same text), so that a driver may find its prepared statement by the number
+  // instead of comparing the text. Zero: none.
+  std::uint64_t statement_id = 0;
 };
 
 // The result of one execution. Valid until the next call on its connection (which first closes

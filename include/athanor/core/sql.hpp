@@ -32,11 +32,12 @@ struct StatementState;
 struct SelectState;
 }  // namespace detail
 
-// A named parameter value: {"email", "jan@sirus.ai"}.
+// A named parameter value: {"email", "jan@sirus.ai"}. (The name is taken as a string_view, so
+// that a literal becomes the std::string in place, without a temporary string.)
 struct Param {
   template <ToValue T>
-  Param(std::string param_name, T&& param_value)  // NOLINT(google-explicit-constructor)
-      : name(std::move(param_name)), value(to_value(std::forward<T>(param_value))) {}
+  Param(std::string_view param_name, T&& param_value)  // NOLINT(google-explicit-constructor)
+      : name(param_name), value(to_value(std::forward<T>(param_value))) {}
   std::string name;
   Value value;
 };
@@ -47,8 +48,8 @@ namespace detail {
 // that Params can move them out instead.
 struct ParamInit {
   template <ToValue T>
-  ParamInit(std::string param_name, T&& param_value)  // NOLINT(google-explicit-constructor)
-      : name(std::move(param_name)), value(to_value(std::forward<T>(param_value))) {}
+  ParamInit(std::string_view param_name, T&& param_value)  // NOLINT(google-explicit-constructor)
+      : name(param_name), value(to_value(std::forward<T>(param_value))) {}
   mutable std::string name;
   mutable Value value;
 };

@@ -290,6 +290,68 @@ TEST(SqliteDriverTest, TypedReadsTakeExactTypesAndReferTheRestToValues) {
   EXPECT_FALSE(returning->advance());
 }
 
+TEST(SqliteDriverTest, ReadFieldsStoresExactTypesAndReportsTheRest) {
+  using Kind = driver::FieldTarget::Kind;
+  auto conn = connect();
+  conn->execute("CREATE TABLE t (n INTEGER, x REAL, s TEXT, m NUMERIC(10, 2), b BLOB)", {});
+  conn->execute("INSERT INTO t VALUES (1, 2.5, 'one', 3.25, x'00'), (NULL, 4, x'07', NULL, NULL)",
+                {});
+  auto cursor = conn->execute("SELECT n, x, s, m, b FROM t ORDER BY rowid", {});
+  std::int64_t n = 0;
+  double x = 0;
+  std::string text = "previous";
+  double m = 0;
+  const driver::FieldTarget targets[] = {{Kind::kInt64, &n},
+                                         {Kind::kDouble, &x},
+                                         {Kind::kText, &text},
+                                         {Kind::kDouble, &m},
+                                         {Kind::kOther, nullptr}};
+  ASSERT_TRUE(cursor->advance());
+  // NUMERIC(10, 2) is a Decimal, never a double; kOther is never stored.
+  EXPECT_EQ(cursor->read_fields(targets), 0b11000u);
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(x, 2.5);
+  EXPECT_EQ(text, "one");
+  Value value;
+  cursor->read_value(3, value);
+  EXPECT_EQ(value, Value(Decimal{"3.25"}));
+  ASSERT_TRUE(cursor->advance());
+  // NULL, a blob where text is wanted: left alone, and reported.
+  EXPECT_EQ(cursor->read_fields(targets), 0b11101u);
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(x, 4.0);
+  EXPECT_EQ(text, "one");
+  cursor->read_value(2, value);
+  EXPECT_EQ(value, Value(Bytes{std::byte{7}}));
+  EXPECT_FALSE(cursor->advance());
+
+  // A buffered cursor (RETURNING) answers through the default, column by column.
+  auto returning = conn->execute("INSERT INTO t (n, s) VALUES (9, 'nine') RETURNING n, x, s", {});
+  ASSERT_TRUE(returning->advance());
+  EXPECT_EQ(returning->read_fields(std::span(targets).first(3)), 0b010u);
+  EXPECT_EQ(n, 9);
+  EXPECT_EQ(text, "nine");
+}
+
+TEST(SqliteDriverTest, StatementIdsNameTheirText) {
+  auto conn = connect();
+  auto first_value = [&](const std::string& sql, std::uint64_t id) {
+    auto cursor = conn->execute(sql, {}, driver::ExecuteOptions{.statement_id = id});
+    std::vector<Value> row;
+    EXPECT_TRUE(cursor->fetch(row));
+    return row.at(0);
+  };
+  // Two statements by number, alternating; then by text only; then one text under a new number.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(first_value("SELECT 1", 101), Value(std::int64_t{1}));
+    EXPECT_EQ(first_value("SELECT 2", 102), Value(std::int64_t{2}));
+  }
+  EXPECT_EQ(first_value("SELECT 1", 0), Value(std::int64_t{1}));
+  EXPECT_EQ(first_value("SELECT 2", 103), Value(std::int64_t{2}));
+  EXPECT_EQ(first_value("SELECT 2", 103), Value(std::int64_t{2}));
+  EXPECT_EQ(first_value("SELECT 1", 101), Value(std::int64_t{1}));
+}
+
 TEST(SqliteDriverTest, AnOpenReadDoesNotBlockCommit) {
   auto conn = connect();
   conn->execute("CREATE TABLE t (n INTEGER)", {});

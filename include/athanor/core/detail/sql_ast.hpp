@@ -4,6 +4,7 @@
 // (core/sql/compiler.cpp) and by the ORM. Not part of the stable API: use sql.hpp.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -159,7 +160,14 @@ struct BindSlot {
 };
 
 // A statement compiled for one dialect.
+// A number no Compiled had before in this process (see driver::ExecuteOptions::statement_id).
+inline std::uint64_t new_compiled_id() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 struct Compiled {
+  std::uint64_t id = new_compiled_id();  // names `sql`, which never changes once compiled
   std::string sql;
   std::vector<BindSlot> binds;
   std::vector<std::string> column_names;  // result columns (select list or RETURNING)
