@@ -46,25 +46,7 @@ bool Cursor::read_text(std::size_t index, std::string& out) {
 void Cursor::read_value(std::size_t index, Value& out) { out = std::move(typed_cell(index)); }
 
 std::uint64_t Cursor::read_fields(std::span<const FieldTarget> targets) {
-  std::uint64_t unread = 0;
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    bool stored = false;
-    switch (targets[i].kind) {
-      case FieldTarget::Kind::kInt64:
-        stored = read_int64(i, *static_cast<std::int64_t*>(targets[i].out));
-        break;
-      case FieldTarget::Kind::kDouble:
-        stored = read_double(i, *static_cast<double*>(targets[i].out));
-        break;
-      case FieldTarget::Kind::kText:
-        stored = read_text(i, *static_cast<std::string*>(targets[i].out));
-        break;
-      case FieldTarget::Kind::kOther:
-        break;
-    }
-    if (!stored) unread |= std::uint64_t{1} << i;
-  }
-  return unread;
+  return read_each_field(*this, targets);
 }
 
 void Cursor::store_text(std::string& out, std::string_view text) {

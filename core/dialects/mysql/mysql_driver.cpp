@@ -731,6 +731,9 @@ class StatementCursor final : public CursorBase {
   bool read_double(std::size_t index, double& out) override;
   bool read_text(std::size_t index, std::string& out) override;
   void read_value(std::size_t index, Value& out) override;
+  std::uint64_t read_fields(std::span<const driver::FieldTarget> targets) override {
+    return read_each_field(*this, targets);
+  }
   std::int64_t rowcount() const override { return rowcount_; }
   std::optional<std::int64_t> lastrowid() const override { return lastrowid_; }
   void close() override;

@@ -94,6 +94,32 @@ class Cursor {
   virtual std::uint64_t read_fields(std::span<const FieldTarget> targets);
 
  protected:
+  // read_fields by calling `self`'s read_* one by one: the default with Self = Cursor (virtual
+  // calls); a final cursor class overrides read_fields with its own type, whose calls the
+  // compiler then makes directly.
+  template <class Self>
+  static std::uint64_t read_each_field(Self& self, std::span<const FieldTarget> targets) {
+    std::uint64_t unread = 0;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      bool stored = false;
+      switch (targets[i].kind) {
+        case FieldTarget::Kind::kInt64:
+          stored = self.read_int64(i, *static_cast<std::int64_t*>(targets[i].out));
+          break;
+        case FieldTarget::Kind::kDouble:
+          stored = self.read_double(i, *static_cast<double*>(targets[i].out));
+          break;
+        case FieldTarget::Kind::kText:
+          stored = self.read_text(i, *static_cast<std::string*>(targets[i].out));
+          break;
+        case FieldTarget::Kind::kOther:
+          break;
+      }
+      if (!stored) unread |= std::uint64_t{1} << i;
+    }
+    return unread;
+  }
+
   // Stores `text` in a read_text destination: over its buffer when that is big enough, else as
   // one new string (a growing assign would allocate and then copy).
   static void store_text(std::string& out, std::string_view text);

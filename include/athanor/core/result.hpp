@@ -360,8 +360,9 @@ class Result {
     }
   }
   Value& read_value(std::size_t index) {  // into a scratch Value of the Result's
-    cursor_->read_value(index, scratch_);
-    return scratch_;
+    Value& scratch = scratch_ ? *scratch_ : scratch_.emplace();
+    cursor_->read_value(index, scratch);
+    return scratch;
   }
   void check_field_count(std::size_t fields) const {
     if (fields != columns().names().size()) throw_field_count(fields);
@@ -380,7 +381,9 @@ class Result {
   std::int64_t rowcount_ = -1;
   std::optional<std::int64_t> lastrowid_;
   std::optional<Row> inserted_primary_key_;
-  Value scratch_;  // a column read by read_value
+  // A column read by read_value, its buffers reused from row to row. (Optional, so that a result
+  // that never needs one is destroyed without visiting the variant.)
+  std::optional<Value> scratch_;
 };
 
 }  // namespace athanor
