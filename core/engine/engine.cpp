@@ -42,7 +42,7 @@ void EngineImpl::log(std::string_view line) const {
 }
 
 template <class F>
-decltype(auto) ConnectionState::guard(F&& fn) {
+[[gnu::always_inline]] inline decltype(auto) ConnectionState::guard(F&& fn) {
   try {
     return std::forward<F>(fn)();
   } catch (const DBAPIError& e) {
@@ -237,13 +237,23 @@ void transfer(P& param, Value& out, bool move) {
   out = param.value;
 }
 
+// Whether two parameter names are equal. (Names are short: compared here, character by
+// character, rather than by a call to memcmp.)
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // The parameter of `params` named `key`, or null. `hint` is where it is expected: parameter
 // sets are usually written in one order, the placeholders' or the previous set's.
 template <class ParamsT>
 auto* find_param(ParamsT& params, const std::string& key, std::size_t hint) {
-  if (hint < params.size() && params[hint].name == key) return &params[hint];
+  if (hint < params.size() && same_name(params[hint].name, key)) return &params[hint];
   for (auto& param : params) {
-    if (param.name == key) return &param;
+    if (same_name(param.name, key)) return &param;
   }
   return static_cast<decltype(&params[0])>(nullptr);
 }
@@ -666,14 +676,17 @@ Result Connection::execute_params(const Executable& statement, std::span<const P
   std::unique_ptr<driver::Cursor> cursor =
       run_compiled(s, compiled, params, s.execution_options.stream_results);
   const std::int64_t rowcount = cursor->rowcount();
-  std::shared_ptr<const RowMetadata> metadata;  // null: the cursor's, read by the Result
-  if (!compiled.returns_rows) {
-    cursor->close();
-    metadata = RowMetadata::empty();
-  } else if (!cursor->shared_metadata()) {
-    metadata = s.metadata_for(cursor->column_names());
+  if (compiled.returns_rows) {
+    // The driver's metadata, when it shares one, stays with the cursor: the Result copies the
+    // pointer only if it builds a Row.
+    if (const RowMetadata* shared = cursor->shared_metadata().get()) {
+      return Result(std::move(cursor), *shared, rowcount);
+    }
+    std::shared_ptr<const RowMetadata> metadata = s.metadata_for(cursor->column_names());
+    return Result(std::move(cursor), std::move(metadata), rowcount);
   }
-  return Result(std::move(cursor), std::move(metadata), rowcount);
+  cursor->close();
+  return Result(std::move(cursor), RowMetadata::empty(), rowcount);
 }
 
 namespace {

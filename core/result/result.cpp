@@ -172,18 +172,22 @@ const std::shared_ptr<const RowMetadata>& RowMetadata::empty() {
   return kEmpty;
 }
 
-Result::Result() : metadata_(RowMetadata::empty()) {}
+Result::Result() : metadata_(RowMetadata::empty()), columns_(metadata_.get()) {}
 
 Result::Result(std::unique_ptr<driver::Cursor> cursor, std::int64_t rowcount)
     : cursor_(std::move(cursor)), rowcount_(rowcount) {
   metadata_ = cursor_ && !cursor_->column_names().empty()
                   ? std::make_shared<RowMetadata>(cursor_->column_names())
                   : RowMetadata::empty();
+  columns_ = metadata_.get();
 }
 
 Result::Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
                std::int64_t rowcount)
-    : metadata_(std::move(metadata)), buffered_mode_(true), rowcount_(rowcount) {
+    : metadata_(std::move(metadata)),
+      columns_(metadata_.get()),
+      buffered_mode_(true),
+      rowcount_(rowcount) {
   const std::size_t width = metadata_->names().size();
   buffered_.reserve(rows.size() * width);
   for (Row& row : rows) {
@@ -204,6 +208,7 @@ Result Result::from_values(std::shared_ptr<const RowMetadata> metadata, std::vec
   }
   Result result;
   result.metadata_ = std::move(metadata);
+  result.columns_ = result.metadata_.get();
   result.buffered_ = std::move(values);
   result.buffered_mode_ = true;
   result.rowcount_ = rowcount;
@@ -317,15 +322,6 @@ std::optional<Row> Result::one_or_none() {
   }
   close();
   return row;
-}
-
-void Result::close_cursor() {
-  if (metadata_) {
-    cursor_.reset();  // destroying a cursor closes it
-  } else {
-    cursor_->close();
-    closed_cursor_ = std::move(cursor_);
-  }
 }
 
 void Result::clear_buffered() {

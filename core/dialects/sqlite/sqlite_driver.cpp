@@ -589,12 +589,15 @@ class SqliteStreamCursor final : public RecycledCursor {
     if (statement == nullptr || targets.size() > statement->numeric_scales.size()) {
       return Cursor::read_fields(targets);  // no row, or too few columns: as the read_* fail
     }
+    // In locals: the stores through the targets could otherwise alias them.
+    sqlite3_stmt* const stmt = statement->stmt;
+    const int* const scales = statement->numeric_scales.data();
     std::uint64_t unread = 0;
     for (std::size_t i = 0; i < targets.size(); ++i) {
       const driver::FieldTarget& target = targets[i];
       bool stored = false;
-      if (target.kind != Kind::kOther && statement->numeric_scales[i] < 0) {
-        sqlite3_value* cell = sqlite3_column_value(statement->stmt, static_cast<int>(i));
+      if (target.kind != Kind::kOther && scales[i] < 0) {
+        sqlite3_value* cell = sqlite3_column_value(stmt, static_cast<int>(i));
         const int type = sqlite3_value_type(cell);
         if (target.kind == Kind::kInt64 && type == SQLITE_INTEGER) {
           *static_cast<std::int64_t*>(target.out) = sqlite3_value_int64(cell);

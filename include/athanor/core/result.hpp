@@ -111,6 +111,8 @@ class Row {
 
 nlohmann::json to_json(const Value& value);
 
+class Connection;
+
 class Result {
  public:
   Result();
@@ -121,7 +123,10 @@ class Result {
   // needed, so that a result read only into structs never copies it.
   Result(std::unique_ptr<driver::Cursor> cursor, std::shared_ptr<const RowMetadata> metadata,
          std::int64_t rowcount)
-      : cursor_(std::move(cursor)), metadata_(std::move(metadata)), rowcount_(rowcount) {}
+      : cursor_(std::move(cursor)),
+        metadata_(std::move(metadata)),
+        columns_(metadata_ ? metadata_.get() : cursor_->shared_metadata().get()),
+        rowcount_(rowcount) {}
   // A result over rows already fetched. Each row has the metadata's column count.
   Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
          std::int64_t rowcount = -1);
@@ -272,13 +277,24 @@ class Result {
     if (cursor_) close_cursor();
     return false;
   }
-  // Closes cursor_ and keeps it as closed_cursor_: it may hold the metadata.
-  void close_cursor();
-  void clear_buffered();  // drops the buffered rows not read yet
-  // The column names: metadata_, else the cursor's (see the constructor).
-  const RowMetadata& columns() const {
-    return metadata_ ? *metadata_ : *(cursor_ ? cursor_ : closed_cursor_)->shared_metadata();
+  // Closes cursor_, and keeps it as closed_cursor_ when it holds the metadata.
+  void close_cursor() {
+    if (metadata_) {
+      cursor_.reset();  // destroying a cursor closes it
+    } else {
+      cursor_->close();
+      closed_cursor_ = std::move(cursor_);
+    }
   }
+  void clear_buffered();  // drops the buffered rows not read yet
+  friend class Connection;
+  // For Connection::execute: the lazy form of the constructor above, given the cursor's
+  // shared_metadata() (already read there).
+  Result(std::unique_ptr<driver::Cursor> cursor, const RowMetadata& cursor_columns,
+         std::int64_t rowcount)
+      : cursor_(std::move(cursor)), columns_(&cursor_columns), rowcount_(rowcount) {}
+  // The column names: metadata_, else the cursor's (see the constructor).
+  const RowMetadata& columns() const { return *columns_; }
   // Same, as the pointer a Row shares (metadata_ set from the cursor's when null).
   const std::shared_ptr<const RowMetadata>& shared_columns();
   // Reads the next row into `item`; false at the end.
@@ -373,6 +389,7 @@ class Result {
   std::unique_ptr<driver::Cursor> cursor_;         // null once closed
   std::unique_ptr<driver::Cursor> closed_cursor_;  // cursor_ once closed, when metadata_ is null
   std::shared_ptr<const RowMetadata> metadata_;    // null: the cursor's (see the constructor)
+  const RowMetadata* columns_ = nullptr;           // metadata_, or the cursor's: never null
   // Rows already fetched, stored flat (see from_values); read once, front to back.
   std::vector<Value> buffered_;
   std::size_t buffered_pos_ = 0;  // index of the next row's first value
