@@ -49,10 +49,16 @@ test: deps
 	@cmake --build $(TEST_DIR) -j$(JOBS)
 	@tests/servers/with_servers.sh ctest --test-dir $(TEST_DIR) --output-on-failure
 
+# The benchmark and the servers it starts share one CPU (BENCH_CPU; empty: no pinning). A round
+# trip between processes on two idle virtual CPUs waits for one of them to be woken, which takes
+# from 20 to 100 us from one moment to the next: more than the client's whole share of a
+# single-row statement (docs/performance.md, "Pinned to one CPU").
+BENCH_CPU ?= 0
+
 bench: deps
 	@cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release -DATHANOR_BUILD_TESTS=OFF -DATHANOR_BUILD_SAMPLES=OFF -DATHANOR_BUILD_BENCH=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BENCH_DIR) -j$(JOBS)
-	@tests/servers/with_servers.sh tests/perf/run_bench.sh $(BENCH_DIR)
+	@$(if $(BENCH_CPU),taskset -c $(BENCH_CPU) )tests/servers/with_servers.sh tests/perf/run_bench.sh $(BENCH_DIR)
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

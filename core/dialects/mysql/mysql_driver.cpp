@@ -731,9 +731,7 @@ class StatementCursor final : public CursorBase {
   bool read_double(std::size_t index, double& out) override;
   bool read_text(std::size_t index, std::string& out) override;
   void read_value(std::size_t index, Value& out) override;
-  std::uint64_t read_fields(std::span<const driver::FieldTarget> targets) override {
-    return read_each_field(*this, targets);
-  }
+  std::uint64_t read_fields(std::span<const driver::FieldTarget> targets) override;
   std::int64_t rowcount() const override { return rowcount_; }
   std::optional<std::int64_t> lastrowid() const override { return lastrowid_; }
   void close() override;
@@ -772,11 +770,17 @@ const ResultColumn* StatementCursor::typed_column(std::size_t index, ColumnKind 
   return !col.is_null && col.kind == kind ? &col : nullptr;
 }
 
+// The typed reads of a non-NULL column of the matching kind.
+bool int64_of(const ResultColumn& col, std::int64_t& out) {
+  if (col.is_unsigned) return false;  // unsigned: may not fit, see convert
+  out = col.integer;
+  return true;
+}
+std::string_view text_of(const ResultColumn& col) { return {col.buffer.data(), col.length}; }
+
 bool StatementCursor::read_int64(std::size_t index, std::int64_t& out) {
   const ResultColumn* col = typed_column(index, ColumnKind::kInteger);
-  if (col == nullptr || col->is_unsigned) return false;  // unsigned: may not fit, see convert
-  out = col->integer;
-  return true;
+  return col != nullptr && int64_of(*col, out);
 }
 
 bool StatementCursor::read_double(std::size_t index, double& out) {
@@ -789,8 +793,33 @@ bool StatementCursor::read_double(std::size_t index, double& out) {
 bool StatementCursor::read_text(std::size_t index, std::string& out) {
   const ResultColumn* col = typed_column(index, ColumnKind::kText);
   if (col == nullptr) return false;
-  store_text(out, std::string_view(col->buffer.data(), col->length));
+  store_text(out, text_of(*col));
   return true;
+}
+
+std::uint64_t StatementCursor::read_fields(std::span<const driver::FieldTarget> targets) {
+  using Kind = driver::FieldTarget::Kind;
+  if (!open_ || targets.size() > stmt_->columns.size()) return read_each_field(*this, targets);
+  const ResultColumn* columns = stmt_->columns.data();  // the typed_column checks, once per row
+  std::uint64_t unread = 0;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const driver::FieldTarget& target = targets[i];
+    const ResultColumn& col = columns[i];
+    bool stored = false;
+    if (!col.is_null) {
+      if (target.kind == Kind::kInt64 && col.kind == ColumnKind::kInteger) {
+        stored = int64_of(col, *static_cast<std::int64_t*>(target.out));
+      } else if (target.kind == Kind::kDouble && col.kind == ColumnKind::kDouble) {
+        *static_cast<double*>(target.out) = col.real;
+        stored = true;
+      } else if (target.kind == Kind::kText && col.kind == ColumnKind::kText) {
+        store_text(*static_cast<std::string*>(target.out), text_of(col));
+        stored = true;
+      }
+    }
+    if (!stored) unread |= std::uint64_t{1} << i;
+  }
+  return unread;
 }
 
 void StatementCursor::read_value(std::size_t index, Value& out) {

@@ -138,6 +138,23 @@ std::string render(std::span<const Value> params) {
   return render_values(std::vector<Value>(params.begin(), params.end()));
 }
 
+// The typed reads of one binary cell (`data`, `length`) of a column of the matching kind.
+bool int64_from_cell(const char* data, int length, std::int64_t& out) {
+  const std::optional<std::int64_t> number = binary_integer(data, length);
+  if (number) out = *number;
+  return number.has_value();
+}
+bool double_from_cell(const char* data, int length, double& out) {
+  const std::optional<double> number = binary_float(data, length);
+  if (number) out = *number;
+  return number.has_value();
+}
+std::string_view text_of_cell(const char* data, int length) {
+  // "char" sends its one byte even when it is the empty value '\0' (as decode_binary knows).
+  if (length == 1 && data[0] == '\0') length = 0;
+  return {data, static_cast<std::size_t>(length)};
+}
+
 }  // namespace
 
 // ---- ResultShape ----------------------------------------------------------------------------
@@ -211,31 +228,56 @@ const char* PgCursor::typed_cell(std::size_t index, ColumnKind kind, int& length
 bool PgCursor::read_int64(std::size_t index, std::int64_t& out) {
   int length = 0;
   const char* data = typed_cell(index, ColumnKind::kInteger, length);
-  if (data == nullptr) return false;
-  const std::optional<std::int64_t> number = binary_integer(data, length);
-  if (!number) return false;
-  out = *number;
-  return true;
+  return data != nullptr && int64_from_cell(data, length, out);
 }
 
 bool PgCursor::read_double(std::size_t index, double& out) {
   int length = 0;
   const char* data = typed_cell(index, ColumnKind::kFloat, length);
-  if (data == nullptr) return false;
-  const std::optional<double> number = binary_float(data, length);
-  if (!number) return false;
-  out = *number;
-  return true;
+  return data != nullptr && double_from_cell(data, length, out);
 }
 
 bool PgCursor::read_text(std::size_t index, std::string& out) {
   int length = 0;
   const char* data = typed_cell(index, ColumnKind::kText, length);
   if (data == nullptr) return false;
-  // "char" sends its one byte even when it is the empty value '\0' (as decode_binary knows).
-  if (length == 1 && data[0] == '\0') length = 0;
-  store_text(out, std::string_view(data, static_cast<std::size_t>(length)));
+  store_text(out, text_of_cell(data, length));
   return true;
+}
+
+std::uint64_t PgCursor::read_fields(std::span<const driver::FieldTarget> targets) {
+  using Kind = driver::FieldTarget::Kind;
+  const PGresult* r = result_.get();
+  if (r == nullptr || !shape_->binary || targets.size() > shape_->kinds.size()) {
+    return read_each_field(*this, targets);  // text results or too few columns: none stored
+  }
+  // The typed_cell checks, once per row.
+  const ColumnKind* kinds = shape_->kinds.data();
+  const int row = current_;
+  std::uint64_t unread = 0;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const driver::FieldTarget& target = targets[i];
+    const int col = static_cast<int>(i);
+    const ColumnKind wanted = target.kind == Kind::kInt64    ? ColumnKind::kInteger
+                              : target.kind == Kind::kDouble ? ColumnKind::kFloat
+                              : target.kind == Kind::kText   ? ColumnKind::kText
+                                                             : ColumnKind::kOther;
+    bool stored = false;
+    if (wanted != ColumnKind::kOther && kinds[i] == wanted && PQgetisnull(r, row, col) == 0) {
+      const char* data = PQgetvalue(r, row, col);
+      const int length = PQgetlength(r, row, col);
+      if (wanted == ColumnKind::kInteger) {
+        stored = int64_from_cell(data, length, *static_cast<std::int64_t*>(target.out));
+      } else if (wanted == ColumnKind::kFloat) {
+        stored = double_from_cell(data, length, *static_cast<double*>(target.out));
+      } else {
+        store_text(*static_cast<std::string*>(target.out), text_of_cell(data, length));
+        stored = true;
+      }
+    }
+    if (!stored) unread |= std::uint64_t{1} << i;
+  }
+  return unread;
 }
 
 void PgCursor::read_value(std::size_t index, Value& out) {

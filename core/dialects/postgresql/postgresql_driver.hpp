@@ -77,9 +77,7 @@ class PgCursor final : public driver::Cursor {
   bool read_double(std::size_t index, double& out) override;
   bool read_text(std::size_t index, std::string& out) override;
   void read_value(std::size_t index, Value& out) override;
-  std::uint64_t read_fields(std::span<const driver::FieldTarget> targets) override {
-    return read_each_field(*this, targets);
-  }
+  std::uint64_t read_fields(std::span<const driver::FieldTarget> targets) override;
   std::int64_t rowcount() const override { return rowcount_; }
   std::optional<std::int64_t> lastrowid() const override { return std::nullopt; }
   std::size_t buffered_rows() const noexcept override {
