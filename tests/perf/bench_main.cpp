@@ -12,7 +12,9 @@
 // ATHANOR_TEST_URL_MARIADB (tests/servers/with_servers.sh sets them); a backend without a URL
 // is reported as not run.
 #include <fmt/format.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -152,6 +154,41 @@ double timed_run(RawBackend& raw, Workload workload, const Dataset& data, const 
   verify_outcome(workload, data, outcome, stored);
   return std::chrono::duration<double, std::milli>(stop - start).count();
 }
+
+// Where the benchmark runs. Started pinned to some CPUs (make bench: `taskset -c $BENCH_CPU`,
+// which pins the servers as well), it keeps those CPUs for the workloads made of round trips to
+// a server (lookups and single-row inserts on PostgreSQL and MariaDB): client and server then
+// take turns on one CPU instead of waking each other across two, whose wake-up time wanders by
+// more than the client's share. It moves to the other CPUs for everything else (SQLite, which
+// runs in the process, and the workloads bound by computation), so that the client does not
+// share a CPU with the servers' background work. Not started pinned: it stays where it is.
+class CpuPlacement {
+ public:
+  CpuPlacement() {
+    CPU_ZERO(&pinned_);
+    CPU_ZERO(&others_);
+    if (sched_getaffinity(0, sizeof(pinned_), &pinned_) != 0) return;
+    const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    for (long cpu = 0; cpu < cpus && cpu < CPU_SETSIZE; ++cpu) {
+      if (!CPU_ISSET(cpu, &pinned_)) CPU_SET(cpu, &others_);
+    }
+    active_ = CPU_COUNT(&others_) > 0;
+  }
+  void enter(const std::string& backend, Workload workload) {
+    if (!active_) return;
+    const bool round_trips = backend != "sqlite" && (workload == Workload::kPkLookups ||
+                                                     workload == Workload::kSingleInserts);
+    const cpu_set_t& cpus = round_trips ? pinned_ : others_;
+    if (sched_setaffinity(0, sizeof(cpus), &cpus) != 0) {
+      throw std::runtime_error("cannot set the benchmark's CPU affinity");
+    }
+  }
+
+ private:
+  cpu_set_t pinned_;
+  cpu_set_t others_;
+  bool active_ = false;
+};
 
 void run_workload(RawBackend& raw, Side* core, Workload workload, const Dataset& data,
                   const Config& config, bool& table_filled, WorkloadReport& report) {
@@ -294,6 +331,7 @@ int run(const Config& config) {
       fmt::format("best of at least {} runs and {:.1f} s per method (at most {} runs)",
                   config.repeat, config.min_time_ms / 1000.0, config.max_runs);
   std::cerr << fmt::format("== Athanor Core vs raw C client: {} rows, {}\n", config.rows, sampling);
+  CpuPlacement placement;
   for (const std::string& backend : config.backends) {
     BackendRun run{backend, "", ""};
     if (backend == "sqlite") {
@@ -314,6 +352,7 @@ int run(const Config& config) {
       std::unique_ptr<Side> core = config.run_core ? make_core_side(*url) : nullptr;
       bool table_filled = false;
       for (Workload w : workloads) {
+        placement.enter(backend, w);
         WorkloadReport report{backend, w, {}, {}, {}};
         run_workload(*raw, core.get(), w, data, config, table_filled, report);
         failed = failed || !report.error.empty();
