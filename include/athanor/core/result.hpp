@@ -119,13 +119,11 @@ class Result {
   // A result streaming from `cursor`.
   Result(std::unique_ptr<driver::Cursor> cursor, std::int64_t rowcount = -1);
   // Same, with the cursor's column names as `metadata` (shared by results of one statement).
-  // Null `metadata`: the cursor's shared_metadata(), which it must then have; it is read when
-  // needed, so that a result read only into structs never copies it.
   Result(std::unique_ptr<driver::Cursor> cursor, std::shared_ptr<const RowMetadata> metadata,
          std::int64_t rowcount)
       : cursor_(std::move(cursor)),
         metadata_(std::move(metadata)),
-        columns_(metadata_ ? metadata_.get() : cursor_->shared_metadata().get()),
+        columns_(metadata_.get()),
         rowcount_(rowcount) {}
   // A result over rows already fetched. Each row has the metadata's column count.
   Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> rows,
@@ -288,12 +286,13 @@ class Result {
   }
   void clear_buffered();  // drops the buffered rows not read yet
   friend class Connection;
-  // For Connection::execute: the lazy form of the constructor above, given the cursor's
-  // shared_metadata() (already read there).
+  // For Connection::execute: a result streaming from `cursor`, whose shared_metadata() is
+  // `cursor_columns` (read there already). The shared pointer is copied only when a Row needs
+  // it, so that a result read only into structs never copies it.
   Result(std::unique_ptr<driver::Cursor> cursor, const RowMetadata& cursor_columns,
          std::int64_t rowcount)
       : cursor_(std::move(cursor)), columns_(&cursor_columns), rowcount_(rowcount) {}
-  // The column names: metadata_, else the cursor's (see the constructor).
+  // The column names: metadata_, else the cursor's (see the constructor above).
   const RowMetadata& columns() const { return *columns_; }
   // Same, as the pointer a Row shares (metadata_ set from the cursor's when null).
   const std::shared_ptr<const RowMetadata>& shared_columns();
@@ -388,7 +387,7 @@ class Result {
 
   std::unique_ptr<driver::Cursor> cursor_;         // null once closed
   std::unique_ptr<driver::Cursor> closed_cursor_;  // cursor_ once closed, when metadata_ is null
-  std::shared_ptr<const RowMetadata> metadata_;    // null: the cursor's (see the constructor)
+  std::shared_ptr<const RowMetadata> metadata_;    // null: the cursor's (Connection's constructor)
   const RowMetadata* columns_ = nullptr;           // metadata_, or the cursor's: never null
   // Rows already fetched, stored flat (see from_values); read once, front to back.
   std::vector<Value> buffered_;
