@@ -223,7 +223,7 @@ Result Result::from_values(std::shared_ptr<const RowMetadata> metadata, std::vec
 Result::Result(Result&&) noexcept = default;
 Result& Result::operator=(Result&&) noexcept = default;
 Result::~Result() = default;
-detail::ResultExtras::~ResultExtras() = default;
+Result::Extras::~Extras() = default;
 
 const std::optional<Row>& Result::inserted_primary_key() const noexcept {
   static const std::optional<Row> kNone;

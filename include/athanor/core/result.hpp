@@ -113,25 +113,6 @@ nlohmann::json to_json(const Value& value);
 
 class Connection;
 
-namespace detail {
-// What only some Results use. Kept apart, so that a result that is executed, read into a struct
-// and dropped (a lookup) is made and destroyed without visiting any of it.
-struct ResultExtras {
-  ResultExtras() = default;
-  ResultExtras(const ResultExtras&) = delete;
-  ResultExtras& operator=(const ResultExtras&) = delete;
-  ResultExtras(ResultExtras&&) noexcept = default;
-  ResultExtras& operator=(ResultExtras&&) noexcept = default;
-  ~ResultExtras();  // out of line: not part of every result's destructor
-  // Rows already fetched, stored flat (see Result::from_values); read once, front to back.
-  std::vector<Value> buffered;
-  std::size_t buffered_pos = 0;  // index of the next row's first value
-  Row current;                   // the row iteration is at
-  std::optional<Row> inserted_primary_key;
-  std::optional<Value> scratch;  // a column read by read_value, its buffers reused
-};
-}  // namespace detail
-
 class Result {
  public:
   Result();
@@ -421,8 +402,20 @@ class Result {
   bool buffered_mode_ = false;                     // the rows are Extras::buffered
   std::int64_t rowcount_ = -1;
   std::optional<std::int64_t> lastrowid_;
-  // What only some results use, made when first used (see detail::ResultExtras).
-  using Extras = detail::ResultExtras;
+  // What only some results use. Kept apart, so that a result that is executed, read into a
+  // struct and dropped (a lookup) is made and destroyed without visiting any of it.
+  struct Extras {
+    Extras() = default;
+    Extras(Extras&&) noexcept = default;
+    Extras& operator=(Extras&&) noexcept = default;
+    ~Extras();  // out of line: not part of every result's destructor
+    // Rows already fetched, stored flat (see from_values); read once, front to back.
+    std::vector<Value> buffered;
+    std::size_t buffered_pos = 0;  // index of the next row's first value
+    Row current;                   // the row iteration is at
+    std::optional<Row> inserted_primary_key;
+    std::optional<Value> scratch;  // a column read by read_value, its buffers reused
+  };
   Extras& extras() { return extras_ ? *extras_ : extras_.emplace(); }
   std::optional<Extras> extras_;
 };
