@@ -45,17 +45,21 @@ bool Cursor::read_text(std::size_t index, std::string& out) {
 
 void Cursor::read_value(std::size_t index, Value& out) { out = std::move(typed_cell(index)); }
 
+const std::shared_ptr<const RowMetadata>& Cursor::no_metadata() noexcept {
+  static const std::shared_ptr<const RowMetadata> kNone;
+  return kNone;
+}
+
 std::uint64_t Cursor::read_fields(std::span<const FieldTarget> targets) {
   return read_each_field(*this, targets);
 }
 
-void Cursor::store_text(std::string& out, std::string_view text) {
-  if (out.capacity() >= text.size()) {
-    out.assign(text);
-  } else {
-    out = std::string(text);
-  }
+FieldsFetched Cursor::fetch_fields(std::span<const FieldTarget> targets) {
+  if (!advance()) return {};
+  return {.row = true, .unread = read_fields(targets)};
 }
+
+void Cursor::store_new_text(std::string& out, std::string_view text) { out = std::string(text); }
 
 }  // namespace driver
 
@@ -189,13 +193,14 @@ Result::Result(std::shared_ptr<const RowMetadata> metadata, std::vector<Row> row
       buffered_mode_(true),
       rowcount_(rowcount) {
   const std::size_t width = metadata_->names().size();
-  buffered_.reserve(rows.size() * width);
+  std::vector<Value>& buffered = extras().buffered;
+  buffered.reserve(rows.size() * width);
   for (Row& row : rows) {
     if (row.size() != width) {
       throw ArgumentError(
           fmt::format("a row of {} values in a result of {} columns", row.size(), width));
     }
-    for (Value& value : row.mutable_values()) buffered_.push_back(std::move(value));
+    for (Value& value : row.mutable_values()) buffered.push_back(std::move(value));
   }
 }
 
@@ -209,7 +214,7 @@ Result Result::from_values(std::shared_ptr<const RowMetadata> metadata, std::vec
   Result result;
   result.metadata_ = std::move(metadata);
   result.columns_ = result.metadata_.get();
-  result.buffered_ = std::move(values);
+  result.extras().buffered = std::move(values);
   result.buffered_mode_ = true;
   result.rowcount_ = rowcount;
   return result;
@@ -218,6 +223,12 @@ Result Result::from_values(std::shared_ptr<const RowMetadata> metadata, std::vec
 Result::Result(Result&&) noexcept = default;
 Result& Result::operator=(Result&&) noexcept = default;
 Result::~Result() = default;
+detail::ResultExtras::~ResultExtras() = default;
+
+const std::optional<Row>& Result::inserted_primary_key() const noexcept {
+  static const std::optional<Row> kNone;
+  return extras_ ? extras_->inserted_primary_key : kNone;
+}
 
 const std::vector<std::string>& Result::keys() const { return columns().names(); }
 bool Result::returns_rows() const noexcept { return !columns().names().empty(); }
@@ -230,19 +241,20 @@ const std::shared_ptr<const RowMetadata>& Result::shared_columns() {
 std::size_t Result::buffered_rows_left() const noexcept {
   if (!buffered_mode_) return cursor_ ? cursor_->buffered_rows() : 0;
   const std::size_t width = metadata_->names().size();
-  if (width == 0) return 0;
-  return (buffered_.size() - buffered_pos_) / width;
+  if (width == 0 || !extras_) return 0;
+  return (extras_->buffered.size() - extras_->buffered_pos) / width;
 }
 
 bool Result::fetch_into(Row& row) {
   if (buffered_mode_) {
-    if (buffered_pos_ >= buffered_.size()) return false;
+    Extras& x = extras();
+    if (x.buffered_pos >= x.buffered.size()) return false;
     if (row.metadata() != metadata_) row = Row(metadata_, {});
     const std::size_t width = metadata_->names().size();
     std::vector<Value>& values = row.mutable_values();
     values.resize(width);
     for (std::size_t i = 0; i < width; ++i) {
-      values[i] = std::move(buffered_[buffered_pos_++]);  // each buffered row is read once
+      values[i] = std::move(x.buffered[x.buffered_pos++]);  // each buffered row is read once
     }
     return true;
   }
@@ -325,8 +337,9 @@ std::optional<Row> Result::one_or_none() {
 }
 
 void Result::clear_buffered() {
-  buffered_.clear();
-  buffered_pos_ = 0;
+  if (!extras_) return;
+  extras_->buffered.clear();
+  extras_->buffered_pos = 0;
 }
 
 }  // namespace athanor

@@ -395,6 +395,8 @@ std::string UuidValue::to_string() const {
 
 // ---- inspection and rendering ------------------------------------------------------------------
 
+void detail::copy_other_value(Value& out, const Value& from) { out = from; }
+
 std::string_view value_kind(const Value& value) noexcept {
   static constexpr std::string_view kNames[] = {
       "null", "boolean",   "integer",         "float", "text", "bytes", "decimal",

@@ -716,8 +716,10 @@ class StatementCursor final : public CursorBase {
   StatementCursor(MySqlConnection* conn, Statement* stmt)
       : conn_(conn), stmt_(stmt), names_(stmt->column_names), open_(true) {}
   // A row-less result.
-  StatementCursor(std::int64_t rowcount, std::optional<std::int64_t> lastrowid)
-      : rowcount_(rowcount), lastrowid_(lastrowid) {}
+  StatementCursor(std::int64_t rowcount, std::optional<std::int64_t> lastrowid) {
+    rowcount_ = rowcount;
+    lastrowid_ = lastrowid;
+  }
   ~StatementCursor() override { close(); }
 
   const std::vector<std::string>& column_names() const override {
@@ -732,8 +734,10 @@ class StatementCursor final : public CursorBase {
   bool read_text(std::size_t index, std::string& out) override;
   void read_value(std::size_t index, Value& out) override;
   std::uint64_t read_fields(std::span<const driver::FieldTarget> targets) override;
-  std::int64_t rowcount() const override { return rowcount_; }
-  std::optional<std::int64_t> lastrowid() const override { return lastrowid_; }
+  driver::FieldsFetched fetch_fields(std::span<const driver::FieldTarget> targets) override {
+    if (!fetch_row()) return {};
+    return {.row = true, .unread = StatementCursor::read_fields(targets)};
+  }
   void close() override;
   void detach() noexcept override {
     conn_ = nullptr;
@@ -753,8 +757,6 @@ class StatementCursor final : public CursorBase {
   Statement* stmt_ = nullptr;
   std::shared_ptr<const std::vector<std::string>> names_;
   bool open_ = false;
-  std::int64_t rowcount_ = -1;
-  std::optional<std::int64_t> lastrowid_;
 };
 
 bool StatementCursor::fetch(std::vector<Value>& row) {
@@ -979,8 +981,6 @@ class TextCursor final : public CursorBase {
 
   const std::vector<std::string>& column_names() const override { return names_; }
   bool fetch(std::vector<Value>& row) override;
-  std::int64_t rowcount() const override { return -1; }
-  std::optional<std::int64_t> lastrowid() const override { return std::nullopt; }
   void close() override {
     if (result_ == nullptr) return;
     mysql_free_result(result_);  // reads and discards the remaining rows

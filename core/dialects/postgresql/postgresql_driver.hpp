@@ -78,8 +78,10 @@ class PgCursor final : public driver::Cursor {
   bool read_text(std::size_t index, std::string& out) override;
   void read_value(std::size_t index, Value& out) override;
   std::uint64_t read_fields(std::span<const driver::FieldTarget> targets) override;
-  std::int64_t rowcount() const override { return rowcount_; }
-  std::optional<std::int64_t> lastrowid() const override { return std::nullopt; }
+  driver::FieldsFetched fetch_fields(std::span<const driver::FieldTarget> targets) override {
+    if (!PgCursor::advance()) return {};
+    return {.row = true, .unread = PgCursor::read_fields(targets)};
+  }
   std::size_t buffered_rows() const noexcept override {
     // A streaming cursor holds one row at a time: the total is not known.
     return conn_ == nullptr && row_ < rows_ ? static_cast<std::size_t>(rows_ - row_) : 0;
@@ -107,8 +109,7 @@ class PgCursor final : public driver::Cursor {
   std::shared_ptr<const ResultShape> shape_;
   int row_ = 0;  // the next row fetch() or advance() takes
   int rows_ = 0;
-  int current_ = 0;  // the row advance() took, which the typed reads read
-  std::int64_t rowcount_ = -1;
+  int current_ = 0;         // the row advance() took, which the typed reads read
   std::string sql_;         // streaming only: for errors raised while fetching
   std::string parameters_;  // streaming only
 };

@@ -163,6 +163,8 @@ struct Statement {
     }
     streams = read_only && kind == StatementKind::kOther;
     parameter_count = sqlite3_bind_parameter_count(stmt);
+    // Without a `*`, the text lists every result column: a recompilation cannot change them.
+    columns_follow_schema = sql.find('*') != std::string::npos;
     describe_columns();
   }
   ~Statement() { sqlite3_finalize(stmt); }
@@ -189,6 +191,7 @@ struct Statement {
     columns = std::make_shared<const RowMetadata>(std::move(names));
   }
   void refresh_columns_if_changed() {
+    if (!columns_follow_schema) return;
     if (static_cast<std::size_t>(sqlite3_column_count(stmt)) != columns->names().size()) {
       describe_columns();
     }
@@ -203,6 +206,7 @@ struct Statement {
   StatementKind kind = StatementKind::kOther;
   std::uint64_t id = 0;  // the number the last execution named `sql` with; 0: none
   bool streams = false;
+  bool columns_follow_schema = true;  // the text has a `*`: see refresh_columns_if_changed
   int parameter_count = 0;
   std::shared_ptr<const RowMetadata> columns;  // shared by the results of this statement
   std::vector<int> numeric_scales;             // -1: not a NUMERIC(p, s) column
@@ -459,12 +463,16 @@ std::string savepoint_name(const std::string& name) {
 
 // ---- cursors -----------------------------------------------------------------------------------
 
-// A streaming execution in progress. Shared by the cursor and the connection, which finishes it
-// before its next call and reuses it once no cursor holds it.
+// A streaming execution in progress. Owned by the connection, which finishes it before its next
+// call and reuses it once no cursor refers to it; a cursor that outlives that (or the
+// connection) is handed the ownership of its stream. (Two owners at most, one thread at a time:
+// flags rather than an atomic reference count, which would cost every execution.)
 struct Stream {
   sqlite3* db = nullptr;
   Statement* statement = nullptr;  // owned by the connection's cache; null once finished
   bool row_ready = false;          // the last step produced a row not yet fetched
+  bool cursor_attached = false;    // a cursor refers to this stream
+  bool owned_by_cursor = false;    // the connection let go of it: the cursor deletes it
   std::vector<Value> params;       // bound without copies; also quoted in errors
   // The statement's column names, kept past the end of the stream for the cursor. (Assigned
   // only when they change: a statement run over and over costs no reference counting.)
@@ -517,20 +525,18 @@ class SqliteRowsCursor final : public RecycledCursor {
  public:
   SqliteRowsCursor(std::shared_ptr<const RowMetadata> columns, std::vector<std::vector<Value>> rows,
                    std::int64_t rowcount, std::optional<std::int64_t> lastrowid)
-      : columns_(std::move(columns)),
-        rows_(std::move(rows)),
-        rowcount_(rowcount),
-        lastrowid_(lastrowid) {}
+      : columns_(std::move(columns)), rows_(std::move(rows)) {
+    rowcount_ = rowcount;
+    lastrowid_ = lastrowid;
+    shared_metadata_ = &columns_;
+  }
 
   const std::vector<std::string>& column_names() const override { return columns_->names(); }
-  const std::shared_ptr<const RowMetadata>& shared_metadata() const override { return columns_; }
   bool fetch(std::vector<Value>& row) override {
     if (next_row_ >= rows_.size()) return false;
     row = std::move(rows_[next_row_++]);
     return true;
   }
-  std::int64_t rowcount() const override { return rowcount_; }
-  std::optional<std::int64_t> lastrowid() const override { return lastrowid_; }
   void close() override {
     rows_.clear();
     next_row_ = 0;
@@ -540,23 +546,28 @@ class SqliteRowsCursor final : public RecycledCursor {
   std::shared_ptr<const RowMetadata> columns_;
   std::vector<std::vector<Value>> rows_;
   std::size_t next_row_ = 0;
-  std::int64_t rowcount_;
-  std::optional<std::int64_t> lastrowid_;
 };
 
 // A cursor that steps a read-only statement on each fetch.
 class SqliteStreamCursor final : public RecycledCursor {
  public:
-  explicit SqliteStreamCursor(std::shared_ptr<Stream> stream) : stream_(std::move(stream)) {}
-  ~SqliteStreamCursor() override { stream_->finish(); }
+  explicit SqliteStreamCursor(Stream* stream) : stream_(stream) {
+    stream_->cursor_attached = true;
+    shared_metadata_ = &stream_->columns;
+  }
+  ~SqliteStreamCursor() override {
+    stream_->finish();
+    if (stream_->owned_by_cursor) {
+      delete stream_;
+    } else {
+      stream_->cursor_attached = false;
+    }
+  }
   SqliteStreamCursor(const SqliteStreamCursor&) = delete;
   SqliteStreamCursor& operator=(const SqliteStreamCursor&) = delete;
 
   const std::vector<std::string>& column_names() const override {
     return stream_->columns->names();
-  }
-  const std::shared_ptr<const RowMetadata>& shared_metadata() const override {
-    return stream_->columns;
   }
 
   bool fetch(std::vector<Value>& row) override {
@@ -613,6 +624,10 @@ class SqliteStreamCursor final : public RecycledCursor {
     }
     return unread;
   }
+  driver::FieldsFetched fetch_fields(std::span<const driver::FieldTarget> targets) override {
+    if (!step(*stream_)) return {};
+    return {.row = true, .unread = SqliteStreamCursor::read_fields(targets)};
+  }
   void read_value(std::size_t index, Value& out) override {
     Stream& s = *stream_;
     if (s.statement == nullptr || index >= s.statement->columns->names().size()) {
@@ -624,8 +639,6 @@ class SqliteStreamCursor final : public RecycledCursor {
     if (!read_column(s.db, *s.statement, index, writer)) fail(s);
   }
 
-  std::int64_t rowcount() const override { return -1; }
-  std::optional<std::int64_t> lastrowid() const override { return std::nullopt; }
   void close() override { stream_->finish(); }
 
  private:
@@ -677,7 +690,7 @@ class SqliteStreamCursor final : public RecycledCursor {
                        SqliteErrorPhase::kExecute);
   }
 
-  std::shared_ptr<Stream> stream_;
+  Stream* stream_;  // see Stream for who owns it
 };
 
 // ---- connection --------------------------------------------------------------------------------
@@ -687,6 +700,7 @@ class SqliteConnection final : public driver::Connection {
   SqliteConnection(sqlite3* db, bool in_memory) : db_(db), in_memory_(in_memory) {}
   ~SqliteConnection() override {
     close_active_cursor();
+    if (active_ && active_->cursor_attached) hand_active_stream_to_cursor();
     lru_.clear();
     index_.clear();
     sqlite3_close_v2(db_);
@@ -764,15 +778,10 @@ class SqliteConnection final : public driver::Connection {
   std::unique_ptr<driver::Cursor> stream(Statement& statement, std::span<const Value> params) {
     // The last stream is reused once no cursor holds it (its buffers keep their capacity); a
     // cursor still holding it keeps it, finished.
-    if (!active_ || active_.use_count() != 1) active_ = std::make_shared<Stream>();
+    if (!active_ || active_->cursor_attached) new_active_stream();
     Stream& stream = *active_;
     stream.db = db_;
-    if (stream.params.size() == params.size()) {
-      for (std::size_t i = 0; i < params.size(); ++i) copy_value(stream.params[i], params[i]);
-    } else {
-      stream.params.assign(params.begin(), params.end());
-    }
-    bind_all(statement, stream.params, /*values_outlive_execution=*/true);
+    bind_kept(statement, params, stream.params);
     const int rc = sqlite3_step(statement.stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(statement, params);
     statement.refresh_columns_if_changed();
@@ -780,7 +789,7 @@ class SqliteConnection final : public driver::Connection {
     stream.statement = &statement;
     stream.row_ready = rc == SQLITE_ROW;
     if (rc == SQLITE_DONE) stream.finish();
-    return std::make_unique<SqliteStreamCursor>(active_);
+    return std::make_unique<SqliteStreamCursor>(active_.get());
   }
 
   // Runs a statement that changes the database to completion, buffering its RETURNING rows.
@@ -828,6 +837,17 @@ class SqliteConnection final : public driver::Connection {
   }
 
   using Lru = std::list<std::unique_ptr<Statement>>;
+
+  // A stream for the next streaming execution, the active one being still referred to by its
+  // cursor (a Result kept alive).
+  [[gnu::noinline]] void new_active_stream() {
+    if (active_) hand_active_stream_to_cursor();
+    active_ = std::make_unique<Stream>();
+  }
+  void hand_active_stream_to_cursor() noexcept {
+    active_->owned_by_cursor = true;
+    (void)active_.release();  // deleted by the cursor
+  }
 
   void close_active_cursor() {
     if (active_) active_->finish();
@@ -917,6 +937,32 @@ class SqliteConnection final : public driver::Connection {
     }
   }
 
+  // bind_all for a stream, which the statement reads as it steps: each value is bound from a
+  // copy kept in `kept` (text bound without copying must outlive the binding; errors raised by a
+  // later step quote the values), assigned over the previous execution's in the same pass.
+  void bind_kept(Statement& statement, std::span<const Value> params, std::vector<Value>& kept) {
+    if (static_cast<std::size_t>(statement.parameter_count) != params.size()) {
+      throw_binding_count(statement, params);
+    }
+    if (kept.size() != params.size()) kept.resize(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i + 1);
+      int rc = SQLITE_OK;
+      if (const auto* integer = std::get_if<std::int64_t>(&params[i])) {
+        if (auto* held = std::get_if<std::int64_t>(&kept[i])) {
+          *held = *integer;
+        } else {
+          kept[i] = *integer;
+        }
+        rc = sqlite3_bind_int64(statement.stmt, index, *integer);
+      } else {
+        copy_value(kept[i], params[i]);
+        rc = bind_value(statement.stmt, index, kept[i], /*values_outlive_execution=*/true);
+      }
+      if (rc != SQLITE_OK) fail(statement, params);
+    }
+  }
+
   [[noreturn]] static void throw_binding_count(const Statement& statement,
                                                std::span<const Value> params) {
     DBAPIError::Details details;
@@ -954,7 +1000,7 @@ class SqliteConnection final : public driver::Connection {
   std::unordered_map<std::string_view, Lru::iterator> index_;  // keys view Statement::sql
   // The stream of the last streaming execution: finished before the next call, reused by the
   // next streaming execution once its cursor is gone.
-  std::shared_ptr<Stream> active_;
+  std::unique_ptr<Stream> active_;
 };
 
 // ---- URL options -------------------------------------------------------------------------------

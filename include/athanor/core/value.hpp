@@ -88,6 +88,7 @@ extern template class std::vector<athanor::Value>;
 namespace athanor {
 
 namespace detail {
+void copy_other_value(Value& out, const Value& from);  // `out = from`, out of line
 // `out = from`, with the alternatives parameters mostly hold assigned without the variant's
 // dispatch table, and text over `out`'s own buffer.
 inline void copy_value(Value& out, const Value& from) {
@@ -102,7 +103,7 @@ inline void copy_value(Value& out, const Value& from) {
       return;
     }
   }
-  out = from;
+  copy_other_value(out, from);
 }
 }  // namespace detail
 

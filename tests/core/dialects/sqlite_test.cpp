@@ -364,6 +364,65 @@ TEST(SqliteDriverTest, AnOpenReadDoesNotBlockCommit) {
   EXPECT_FALSE(cursor->fetch(row));
 }
 
+TEST(SqliteDriverTest, FetchFieldsAdvancesAndReadsInOneCall) {
+  using Kind = driver::FieldTarget::Kind;
+  auto conn = connect();
+  conn->execute("CREATE TABLE t (n INTEGER, s TEXT)", {});
+  conn->execute("INSERT INTO t VALUES (1, 'one'), (NULL, 'two')", {});
+  auto cursor = conn->execute("SELECT n, s FROM t ORDER BY rowid", {});
+  std::int64_t n = 0;
+  std::string text;
+  const driver::FieldTarget targets[] = {{Kind::kInt64, &n}, {Kind::kText, &text}};
+  driver::FieldsFetched fetched = cursor->fetch_fields(targets);
+  EXPECT_TRUE(fetched.row);
+  EXPECT_EQ(fetched.unread, 0u);
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(text, "one");
+  fetched = cursor->fetch_fields(targets);
+  EXPECT_TRUE(fetched.row);
+  EXPECT_EQ(fetched.unread, 0b01u);  // the NULL is left for read_value
+  EXPECT_EQ(text, "two");
+  Value value;
+  cursor->read_value(0, value);
+  EXPECT_EQ(value, Value(Null{}));
+  EXPECT_FALSE(cursor->fetch_fields(targets).row);
+
+  // The default (a buffered cursor): advance, then read_fields.
+  auto returning = conn->execute("INSERT INTO t VALUES (7, 'seven') RETURNING n, s", {});
+  fetched = returning->fetch_fields(targets);
+  EXPECT_TRUE(fetched.row);
+  EXPECT_EQ(fetched.unread, 0u);
+  EXPECT_EQ(n, 7);
+  EXPECT_EQ(text, "seven");
+  EXPECT_FALSE(returning->fetch_fields(targets).row);
+}
+
+// Each streamed execution has a stream of its own while an older cursor is kept: the kept
+// cursor is finished by the next call, keeps its column names, and frees its stream itself.
+TEST(SqliteDriverTest, KeptCursorsKeepTheirStreams) {
+  auto conn = connect();
+  conn->execute("CREATE TABLE t (n INTEGER, s TEXT)", {});
+  conn->execute("INSERT INTO t VALUES (1, 'one'), (2, 'two')", {});
+  auto first = conn->execute("SELECT n FROM t WHERE s = ?", std::vector<Value>{Value("one")});
+  auto second = conn->execute("SELECT s, n FROM t ORDER BY n", {});
+  std::vector<Value> row;
+  EXPECT_FALSE(first->fetch(row));  // finished by the next execution
+  ASSERT_TRUE(first->shared_metadata());
+  EXPECT_EQ(first->shared_metadata()->names(), (std::vector<std::string>{"n"}));
+  ASSERT_TRUE(second->fetch(row));
+  EXPECT_EQ(row, (std::vector<Value>{Value("one"), Value(std::int64_t{1})}));
+  second.reset();
+  // The stream the dropped cursor released is reused; the kept one is still the first's.
+  auto third = conn->execute("SELECT s FROM t WHERE n = ?", std::vector<Value>{Value(2)});
+  ASSERT_TRUE(third->fetch(row));
+  EXPECT_EQ(row, (std::vector<Value>{Value("two")}));
+  EXPECT_EQ(first->shared_metadata()->names(), (std::vector<std::string>{"n"}));
+  conn.reset();  // both cursors outlive the connection
+  EXPECT_FALSE(third->fetch(row));
+  EXPECT_EQ(third->shared_metadata()->names(), (std::vector<std::string>{"s"}));
+  first.reset();
+}
+
 TEST(SqliteDriverTest, CursorMayOutliveItsConnection) {
   auto conn = connect();
   conn->execute("CREATE TABLE t (n INTEGER)", {});
@@ -466,6 +525,12 @@ TEST(SqliteDriverTest, CachedStatementSurvivesSchemaChange) {
   Rows rows = fetch_all(*cursor);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].size(), 2u);
+  // A statement that lists its columns keeps them; one with `t.*` follows the table.
+  EXPECT_EQ(query(*conn, "SELECT a FROM t")[0].size(), 1u);
+  conn->execute("ALTER TABLE t ADD COLUMN c INTEGER DEFAULT 7", {});
+  EXPECT_EQ(conn->execute("SELECT a FROM t", {})->column_names(), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(conn->execute("SELECT t.* FROM t", {})->column_names(),
+            (std::vector<std::string>{"a", "b", "c"}));
   conn->execute("DROP TABLE t", {});
   EXPECT_THROW(conn->execute("SELECT * FROM t", {}), ProgrammingError);
 }
