@@ -527,6 +527,7 @@ TEST(SqliteDriverTest, CachedStatementSurvivesSchemaChange) {
   EXPECT_EQ(rows[0].size(), 2u);
   // A statement that lists its columns keeps them; one with `t.*` follows the table.
   EXPECT_EQ(query(*conn, "SELECT a FROM t")[0].size(), 1u);
+  EXPECT_EQ(query(*conn, "SELECT t.* FROM t")[0].size(), 2u);
   conn->execute("ALTER TABLE t ADD COLUMN c INTEGER DEFAULT 7", {});
   EXPECT_EQ(conn->execute("SELECT a FROM t", {})->column_names(), (std::vector<std::string>{"a"}));
   EXPECT_EQ(conn->execute("SELECT t.* FROM t", {})->column_names(),
