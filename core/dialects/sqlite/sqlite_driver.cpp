@@ -946,20 +946,11 @@ class SqliteConnection final : public driver::Connection {
     }
     if (kept.size() != params.size()) kept.resize(params.size());
     for (std::size_t i = 0; i < params.size(); ++i) {
-      const int index = static_cast<int>(i + 1);
-      int rc = SQLITE_OK;
-      if (const auto* integer = std::get_if<std::int64_t>(&params[i])) {
-        if (auto* held = std::get_if<std::int64_t>(&kept[i])) {
-          *held = *integer;
-        } else {
-          kept[i] = *integer;
-        }
-        rc = sqlite3_bind_int64(statement.stmt, index, *integer);
-      } else {
-        copy_value(kept[i], params[i]);
-        rc = bind_value(statement.stmt, index, kept[i], /*values_outlive_execution=*/true);
+      copy_value(kept[i], params[i]);
+      if (bind_value(statement.stmt, static_cast<int>(i + 1), kept[i],
+                     /*values_outlive_execution=*/true) != SQLITE_OK) {
+        fail(statement, params);
       }
-      if (rc != SQLITE_OK) fail(statement, params);
     }
   }
 

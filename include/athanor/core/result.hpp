@@ -336,7 +336,7 @@ class Result {
     return fetch_fields(item, std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
   }
   template <class T, std::size_t... I>
-  bool fetch_fields(T& item, std::index_sequence<I...>) {
+  bool fetch_fields(T& item, std::index_sequence<I...> fields) {
     if (!cursor_) return false;
     if constexpr (sizeof...(I) > 0 && sizeof...(I) <= 64) {
       if (sizeof...(I) == columns().names().size()) [[likely]] {
@@ -346,19 +346,15 @@ class Result {
           close_cursor();
           return false;
         }
-        if (fetched.unread != 0) {
-          ((((fetched.unread >> I) & 1U) != 0 ? read_converted_field(I, boost::pfr::get<I>(item))
-                                              : void()),
-           ...);
-        }
+        read_unread_fields(item, fetched.unread, fields);
         return true;
       }
     }
-    // Any other width: a row read column by column, or the error that names both counts (raised
-    // only when there is a row, as for a matching width).
+    // Any other width: more than 64 fields, or the error that names both counts (raised only
+    // when there is a row, as for a matching width).
     if (!advance()) return false;
     check_field_count(sizeof...(I));
-    (read_converted_field(I, boost::pfr::get<I>(item)), ...);
+    read_fields(item, fields);
     return true;
   }
   // The current row into the fields of `item`, as fetch_fields reads it: what as<T>() makes
@@ -368,17 +364,20 @@ class Result {
     read_fields(item, std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
   }
   template <class T, std::size_t... I>
-  void read_fields(T& item, std::index_sequence<I...>) {
+  void read_fields(T& item, std::index_sequence<I...> fields) {
     if constexpr (sizeof...(I) > 0 && sizeof...(I) <= 64) {
       const driver::FieldTarget targets[] = {field_target(boost::pfr::get<I>(item))...};
-      const std::uint64_t unread = cursor_->read_fields(targets);
-      if (unread != 0) {
-        ((((unread >> I) & 1U) != 0 ? read_converted_field(I, boost::pfr::get<I>(item)) : void()),
-         ...);
-      }
+      read_unread_fields(item, cursor_->read_fields(targets), fields);
     } else {
       (read_converted_field(I, boost::pfr::get<I>(item)), ...);
     }
+  }
+  // The columns the driver's typed reads did not store (bit i: field i), converted from their
+  // Value as Row::get<F> would (with the same errors).
+  template <class T, std::size_t... I>
+  void read_unread_fields(T& item, std::uint64_t unread, std::index_sequence<I...>) {
+    if (unread == 0) return;
+    ((((unread >> I) & 1U) != 0 ? read_converted_field(I, boost::pfr::get<I>(item)) : void()), ...);
   }
   template <class F>
   static driver::FieldTarget field_target(F& field) {
