@@ -2,7 +2,13 @@
 // method of each side, keeping each method's best run, and prints the raw and Core times with
 // their ratio.
 //
-//   athanor_bench [--rows N] [--repeat R] [--min-time MS] [--max-runs K]
+// The whole measurement runs in several processes (--processes, 5 by default), one after the
+// other, and each cell reports the median of their ratios. One process's ratio depends on where
+// address-space layout randomization happened to load the client library relative to the
+// program (SQLite lookups: 1.13x in most processes, up to 1.25x in some); the median is what a
+// typical process sees, and the range printed beside it shows the spread.
+//
+//   athanor_bench [--rows N] [--repeat R] [--min-time MS] [--max-runs K] [--processes P]
 //                 [--backend sqlite,postgresql,mariadb]
 //                 [--workload bulk_insert,...] [--all] [--markdown] [--side raw|core|both]
 //                 [--method TEXT] [--sqlite-dir DIR]
@@ -13,7 +19,9 @@
 // is reported as not run.
 #include <fmt/format.h>
 #include <sched.h>
+#include <spawn.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -21,9 +29,11 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -36,6 +46,9 @@ namespace {
 
 constexpr double kTarget = 1.2;  // Core within 1.2x of the fastest raw method
 
+// Set in the environment of the processes the harness starts: where each writes its results.
+constexpr const char* kResultsVariable = "ATHANOR_BENCH_RESULTS";
+
 struct Config {
   std::size_t rows = 10000;
   // Each method runs at least `repeat` times and until it has run for `min_time_ms` in all
@@ -44,6 +57,7 @@ struct Config {
   int repeat = 5;
   double min_time_ms = 1000;
   int max_runs = 50;
+  int processes = 5;  // measurements in separate processes; the median ratio counts
   std::vector<std::string> backends{"sqlite", "postgresql", "mariadb"};
   std::vector<std::string> workloads;  // empty: all
   bool all_methods = false;
@@ -271,66 +285,22 @@ void print_progress(const WorkloadReport& r) {
   std::cerr << line << std::endl;
 }
 
-void print_table(const std::vector<WorkloadReport>& reports, const Config& config) {
-  const double rows = static_cast<double>(config.rows);
-  if (config.markdown) {
-    std::cout << "| backend | workload | raw ms | Core ms | Core/raw | Core extra us/row | fastest "
-                 "raw method |\n|---|---|--:|--:|--:|--:|---|\n";
-  } else {
-    std::cout << fmt::format("{:<11} {:<28} {:>9} {:>9} {:>9} {:>8}  {}\n", "backend", "workload",
-                             "raw ms", "Core ms", "Core/raw", "+us/row", "fastest raw method");
-  }
-  for (const WorkloadReport& r : reports) {
-    const MethodTiming* raw = r.fastest_raw();
-    const MethodTiming* core = r.core_primary();
-    std::string raw_ms = raw ? fmt::format("{:.2f}", raw->best_ms) : "-";
-    std::string core_ms = core ? fmt::format("{:.2f}", core->best_ms) : "-";
-    std::string ratio = "-";
-    std::string extra = "-";
-    if (auto value = r.ratio()) {
-      ratio = fmt::format("{:.2f}x{}", *value, *value > kTarget ? " !" : "");
-      extra = fmt::format("{:+.2f}", (core->best_ms - raw->best_ms) * 1000.0 / rows);
-    }
-    std::string method = raw ? raw->name : "";
-    if (!r.error.empty()) method = "ERROR: " + r.error;
-    if (config.markdown) {
-      std::cout << fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", r.backend,
-                               workload_title(r.workload), raw_ms, core_ms, ratio, extra, method);
-    } else {
-      std::cout << fmt::format("{:<11} {:<28} {:>9} {:>9} {:>9} {:>8}  {}\n", r.backend,
-                               workload_title(r.workload), raw_ms, core_ms, ratio, extra, method);
-    }
-  }
-}
+// What one process measured.
+struct Measurement {
+  std::vector<BackendRun> backends;
+  std::vector<WorkloadReport> reports;
+  bool failed = false;
+};
 
-void print_methods(const std::vector<WorkloadReport>& reports) {
-  std::cout << "\nEvery method (best ms, runs):\n";
-  const auto line = [](std::string_view side, const MethodTiming& t) {
-    std::cout << fmt::format("    {:<5} {:>10} {:>4}  {}\n", side,
-                             t.ran() ? fmt::format("{:.2f}", t.best_ms) : "-", t.runs, t.name);
-  };
-  for (const WorkloadReport& r : reports) {
-    std::cout << fmt::format("{} / {}\n", r.backend, workload_key(r.workload));
-    for (const MethodTiming& t : r.raw) line("raw", t);
-    for (const MethodTiming& t : r.core) line("Core", t);
-  }
-}
-
-int run(const Config& config) {
+// Runs the selected workloads on the selected backends in this process.
+Measurement measure(const Config& config) {
   std::vector<Workload> workloads;
   for (Workload w : kWorkloads) {
     if (selected(config.workloads, workload_key(w))) workloads.push_back(w);
   }
   const Dataset data = make_dataset(config.rows);
   TempDir dir(sqlite_parent(config));
-  std::vector<BackendRun> backends;
-  std::vector<WorkloadReport> reports;
-  bool failed = false;
-
-  const std::string sampling =
-      fmt::format("best of at least {} runs and {:.1f} s per method (at most {} runs)",
-                  config.repeat, config.min_time_ms / 1000.0, config.max_runs);
-  std::cerr << fmt::format("== Athanor Core vs raw C client: {} rows, {}\n", config.rows, sampling);
+  Measurement m;
   CpuPlacement placement;
   for (const std::string& backend : config.backends) {
     BackendRun run{backend, "", ""};
@@ -342,7 +312,7 @@ int run(const Config& config) {
       run.skipped = "no URL (set ATHANOR_TEST_URL_" +
                     std::string(backend == "postgresql" ? "POSTGRESQL" : "MARIADB") + ")";
       std::cerr << "   " << backend << ": skipped, " << run.skipped << std::endl;
-      backends.push_back(run);
+      m.backends.push_back(run);
       continue;
     }
     try {
@@ -355,38 +325,224 @@ int run(const Config& config) {
         placement.enter(backend, w);
         WorkloadReport report{backend, w, {}, {}, {}};
         run_workload(*raw, core.get(), w, data, config, table_filled, report);
-        failed = failed || !report.error.empty();
+        m.failed = m.failed || !report.error.empty();
         print_progress(report);
-        reports.push_back(std::move(report));
+        m.reports.push_back(std::move(report));
       }
       core.reset();
       raw->drop_table();
     } catch (const std::exception& e) {
       run.skipped = std::string("failed: ") + e.what();
       std::cerr << "   " << backend << ": " << run.skipped << std::endl;
-      failed = true;
+      m.failed = true;
     }
-    backends.push_back(run);
+    m.backends.push_back(run);
   }
+  return m;
+}
 
-  std::cout << fmt::format("\nAthanor Core vs the raw C client libraries: N = {} rows, {}\n",
-                           config.rows, sampling);
-  for (const BackendRun& b : backends) {
-    std::string what = b.skipped.empty() ? b.version : "not run: " + b.skipped;
-    if (b.skipped.empty() && !b.where.empty()) what += " (" + b.where + ")";
-    std::cout << fmt::format("  {:<11} {}\n", b.name + ":", what);
+// A measurement as lines of tab-separated fields, for the process that started this one. (No
+// field holds a tab or a newline: those of error messages are replaced by spaces.)
+std::string one_line(std::string text) {
+  std::replace_if(
+      text.begin(), text.end(), [](char c) { return c == '\t' || c == '\n'; }, ' ');
+  return text;
+}
+
+void write_measurement(const Measurement& m, const std::string& path) {
+  std::ofstream out(path);
+  for (const BackendRun& b : m.backends) {
+    out << "backend\t" << b.name << '\t' << one_line(b.version) << '\t' << one_line(b.skipped)
+        << '\t' << b.where << '\n';
+  }
+  for (const WorkloadReport& r : m.reports) {
+    out << "workload\t" << r.backend << '\t' << workload_key(r.workload) << '\t'
+        << one_line(r.error) << '\n';
+    const auto timings = [&](std::string_view side, const std::vector<MethodTiming>& list) {
+      for (const MethodTiming& t : list) {
+        out << fmt::format("{}\t{:.17g}\t{}\t{:.17g}\t{}\n", side, t.best_ms, t.runs, t.total_ms,
+                           t.name);
+      }
+    };
+    timings("raw", r.raw);
+    timings("core", r.core);
+  }
+  out << "failed\t" << (m.failed ? 1 : 0) << '\n';
+  if (!out.flush()) throw std::runtime_error("cannot write the results to " + path);
+}
+
+Measurement read_measurement(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("no results in " + path);
+  Measurement m;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string field; std::getline(fields, field, '\t');) f.push_back(field);
+    if (line.ends_with('\t')) f.emplace_back();
+    const auto bad = [&] { return std::runtime_error("malformed results line: " + line); };
+    if (f.empty()) throw bad();
+    if (f[0] == "backend" && f.size() == 5) {
+      m.backends.push_back({f[1], f[2], f[3], f[4]});
+    } else if (f[0] == "workload" && f.size() == 4) {
+      const auto* w = std::find_if(kWorkloads.begin(), kWorkloads.end(),
+                                   [&](Workload k) { return workload_key(k) == f[2]; });
+      if (w == kWorkloads.end()) throw bad();
+      m.reports.push_back({f[1], *w, {}, {}, f[3]});
+    } else if ((f[0] == "raw" || f[0] == "core") && f.size() == 5 && !m.reports.empty()) {
+      MethodTiming t{f[4], std::stod(f[1]), std::stoi(f[2]), std::stod(f[3])};
+      (f[0] == "raw" ? m.reports.back().raw : m.reports.back().core).push_back(std::move(t));
+    } else if (f[0] == "failed" && f.size() == 2) {
+      m.failed = f[1] != "0";
+    } else {
+      throw bad();
+    }
+  }
+  return m;
+}
+
+// One workload on one backend over every process: the process with the median ratio stands
+// for it, the others give the range.
+struct Cell {
+  const WorkloadReport* median = nullptr;  // the process with the median ratio (or an error)
+  std::optional<double> ratio;             // the median ratio
+  double lowest = 0;                       // the range of the processes' ratios
+  double highest = 0;
+};
+
+// `runs[p]` is process p's report of the cell. With an even count the higher of the two middle
+// ratios counts, so that a tie never flatters Core.
+Cell summarize(const std::vector<const WorkloadReport*>& runs) {
+  Cell cell;
+  std::vector<const WorkloadReport*> ranked;
+  for (const WorkloadReport* r : runs) {
+    if (!r->error.empty()) {
+      cell.median = r;  // an error anywhere is the cell's outcome
+      return cell;
+    }
+    if (r->ratio()) ranked.push_back(r);
+  }
+  if (ranked.empty()) {
+    cell.median = runs.front();
+    return cell;
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const WorkloadReport* a, const WorkloadReport* b) {
+    return *a->ratio() < *b->ratio();
+  });
+  cell.median = ranked[ranked.size() / 2];
+  cell.ratio = cell.median->ratio();
+  cell.lowest = *ranked.front()->ratio();
+  cell.highest = *ranked.back()->ratio();
+  return cell;
+}
+
+void print_table(const std::vector<Cell>& cells, const Config& config, int processes) {
+  const double rows = static_cast<double>(config.rows);
+  const bool ranged = processes > 1;
+  if (config.markdown) {
+    std::cout << "| backend | workload | raw ms | Core ms | Core/raw |"
+              << (ranged ? " range |" : "") << " Core extra us/row | fastest raw method |\n"
+              << "|---|---|--:|--:|--:|" << (ranged ? "--:|" : "") << "--:|---|\n";
+  } else {
+    std::cout << fmt::format("{:<11} {:<28} {:>9} {:>9} {:>9} {:>11} {:>8}  {}\n", "backend",
+                             "workload", "raw ms", "Core ms", "Core/raw", ranged ? "range" : "",
+                             "+us/row", "fastest raw method");
+  }
+  for (const Cell& cell : cells) {
+    const WorkloadReport& r = *cell.median;
+    const MethodTiming* raw = r.fastest_raw();
+    const MethodTiming* core = r.core_primary();
+    std::string raw_ms = raw ? fmt::format("{:.2f}", raw->best_ms) : "-";
+    std::string core_ms = core ? fmt::format("{:.2f}", core->best_ms) : "-";
+    std::string ratio = "-";
+    std::string range = ranged ? "-" : "";
+    std::string extra = "-";
+    if (cell.ratio) {
+      ratio = fmt::format("{:.2f}x{}", *cell.ratio, *cell.ratio > kTarget ? " !" : "");
+      if (ranged) range = fmt::format("{:.2f}-{:.2f}", cell.lowest, cell.highest);
+      extra = fmt::format("{:+.2f}", (core->best_ms - raw->best_ms) * 1000.0 / rows);
+    }
+    std::string method = raw ? raw->name : "";
+    if (!r.error.empty()) method = "ERROR: " + r.error;
+    if (config.markdown) {
+      std::cout << fmt::format("| {} | {} | {} | {} | {} |{} {} | {} |\n", r.backend,
+                               workload_title(r.workload), raw_ms, core_ms, ratio,
+                               ranged ? " " + range + " |" : "", extra, method);
+    } else {
+      std::cout << fmt::format("{:<11} {:<28} {:>9} {:>9} {:>9} {:>11} {:>8}  {}\n", r.backend,
+                               workload_title(r.workload), raw_ms, core_ms, ratio, range, extra,
+                               method);
+    }
+  }
+}
+
+void print_methods(const std::vector<Cell>& cells) {
+  std::cout << "\nEvery method, in the process with the median ratio (best ms, runs):\n";
+  const auto line = [](std::string_view side, const MethodTiming& t) {
+    std::cout << fmt::format("    {:<5} {:>10} {:>4}  {}\n", side,
+                             t.ran() ? fmt::format("{:.2f}", t.best_ms) : "-", t.runs, t.name);
+  };
+  for (const Cell& cell : cells) {
+    const WorkloadReport& r = *cell.median;
+    std::cout << fmt::format("{} / {}\n", r.backend, workload_key(r.workload));
+    for (const MethodTiming& t : r.raw) line("raw", t);
+    for (const MethodTiming& t : r.core) line("Core", t);
+  }
+}
+
+// How each method is sampled, for the headers.
+std::string sampling(const Config& config) {
+  return fmt::format("{} rows, best of at least {} runs and {:.1f} s per method (at most {} runs)",
+                     config.rows, config.repeat, config.min_time_ms / 1000.0, config.max_runs);
+}
+
+// Prints the table of one or more processes' measurements; returns the exit status.
+int report(const Config& config, const std::vector<Measurement>& runs) {
+  const Measurement& first = runs.front();
+  std::string how = sampling(config);
+  if (runs.size() > 1) {
+    how += fmt::format(";\nmedian ratio of {} processes, and its range", runs.size());
+  }
+  std::cout << fmt::format("\nAthanor Core vs the raw C client libraries: N = {}\n", how);
+  bool failed = false;
+  for (std::size_t b = 0; b < first.backends.size(); ++b) {
+    BackendRun shown = first.backends[b];
+    for (const Measurement& m : runs) {  // a backend that failed in any process is reported so
+      if (b < m.backends.size() && !m.backends[b].skipped.empty()) shown = m.backends[b];
+    }
+    std::string what = shown.skipped.empty() ? shown.version : "not run: " + shown.skipped;
+    if (shown.skipped.empty() && !shown.where.empty()) what += " (" + shown.where + ")";
+    std::cout << fmt::format("  {:<11} {}\n", shown.name + ":", what);
   }
   std::cout << '\n';
-  print_table(reports, config);
-  if (config.all_methods) print_methods(reports);
+
+  // The processes ran the same cells in the same order; a process that stopped early (its
+  // backend failed) contributes to the cells it ran.
+  std::vector<Cell> cells;
+  for (std::size_t i = 0; i < first.reports.size(); ++i) {
+    std::vector<const WorkloadReport*> cell_runs;
+    for (const Measurement& m : runs) {
+      for (const WorkloadReport& r : m.reports) {
+        if (r.backend == first.reports[i].backend && r.workload == first.reports[i].workload) {
+          cell_runs.push_back(&r);
+        }
+      }
+    }
+    cells.push_back(summarize(cell_runs));
+  }
+  for (const Measurement& m : runs) failed = failed || m.failed;
+  print_table(cells, config, static_cast<int>(runs.size()));
+  if (config.all_methods) print_methods(cells);
 
   int compared = 0;
   std::vector<std::string> over;
-  for (const WorkloadReport& r : reports) {
-    if (auto ratio = r.ratio()) {
+  for (const Cell& cell : cells) {
+    if (cell.ratio) {
       ++compared;
-      if (*ratio > kTarget) {
-        over.push_back(fmt::format("{} {} ({:.2f}x)", r.backend, workload_key(r.workload), *ratio));
+      if (*cell.ratio > kTarget) {
+        over.push_back(fmt::format("{} {} ({:.2f}x)", cell.median->backend,
+                                   workload_key(cell.median->workload), *cell.ratio));
       }
     }
   }
@@ -404,6 +560,56 @@ int run(const Config& config) {
   return failed ? 1 : 0;
 }
 
+// Runs this program again, `config.processes` times in turn, each measuring once into a file of
+// a temporary directory, and reports their median.
+int run_processes(const Config& config, char** argv) {
+  TempDir dir(std::filesystem::temp_directory_path());
+  std::vector<Measurement> runs;
+  std::cerr << "== Athanor Core vs raw C client: " << sampling(config) << ", " << config.processes
+            << " processes\n";
+  for (int p = 1; p <= config.processes; ++p) {
+    std::cerr << fmt::format("-- process {} of {}", p, config.processes) << std::endl;
+    const std::string results = (dir.path() / fmt::format("process-{}.tsv", p)).string();
+    std::vector<std::string> environment;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (!std::string_view(*e).starts_with(std::string(kResultsVariable) + "=")) {
+        environment.emplace_back(*e);
+      }
+    }
+    environment.push_back(std::string(kResultsVariable) + "=" + results);
+    std::vector<char*> envp;
+    for (std::string& e : environment) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    pid_t pid = 0;
+    if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv, envp.data()) != 0) {
+      throw std::runtime_error("cannot start a benchmark process");
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid) throw std::runtime_error("lost a benchmark process");
+    if (!std::filesystem::exists(results)) {
+      throw std::runtime_error(
+          fmt::format("benchmark process {} ended without results ({})", p,
+                      WIFSIGNALED(status) ? fmt::format("signal {}", WTERMSIG(status))
+                                          : fmt::format("exit status {}", WEXITSTATUS(status))));
+    }
+    runs.push_back(read_measurement(results));
+  }
+  return report(config, runs);
+}
+
+// One measurement in this process: printed, or written for the process that started this one.
+int run(const Config& config) {
+  const char* results = std::getenv(kResultsVariable);
+  if (results == nullptr)
+    std::cerr << "== Athanor Core vs raw C client: " << sampling(config) << '\n';
+  Measurement m = measure(config);
+  if (results != nullptr) {
+    write_measurement(m, results);
+    return m.failed ? 1 : 0;
+  }
+  return report(config, {m});
+}
+
 }  // namespace
 }  // namespace athanor::bench
 
@@ -419,6 +625,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 3'600'000.0));
   app.add_option("--max-runs", config.max_runs, "maximum runs per method")
       ->check(CLI::Range(1, 100'000));
+  app.add_option("-p,--processes", config.processes,
+                 "measure in this many processes, one after the other; the median ratio counts")
+      ->check(CLI::Range(1, 99));
   app.add_option("-b,--backend", config.backends, "backends to run")
       ->delimiter(',')
       ->check(CLI::IsMember({"sqlite", "postgresql", "mariadb"}));
@@ -444,6 +653,9 @@ int main(int argc, char** argv) {
   config.run_raw = side != "core";
   config.run_core = side != "raw";
   try {
+    if (config.processes > 1 && std::getenv(athanor::bench::kResultsVariable) == nullptr) {
+      return athanor::bench::run_processes(config, argv);
+    }
     return athanor::bench::run(config);
   } catch (const std::exception& e) {
     std::cerr << "athanor_bench: " << e.what() << '\n';

@@ -23,7 +23,7 @@ out=callgrind.$backend.$workload.$side.out
 count() {  # <runs> <output file>: instructions spent inside run_method
   valgrind --tool=callgrind --callgrind-out-file="$2" --toggle-collect='*run_method*' \
     "$bench" --rows "$rows" --backend "$backend" --workload "$workload" --side "$side" \
-    --method "$method" --all --repeat "$1" --min-time 0 --max-runs "$1" >/dev/null 2>&1
+    --method "$method" --all --repeat "$1" --min-time 0 --max-runs "$1" --processes 1 >/dev/null 2>&1
   awk '/^(summary|totals):/ {print $2; exit}' "$2"
 }
 
