@@ -411,8 +411,8 @@ struct Cell {
   double highest = 0;
 };
 
-// `runs[p]` is process p's report of the cell. With an even count the higher of the two middle
-// ratios counts, so that a tie never flatters Core.
+// `runs[p]` is process p's report of the cell. With an even count of processes the higher of
+// the two middle ratios counts, so that the choice never flatters Core.
 Cell summarize(const std::vector<const WorkloadReport*>& runs) {
   Cell cell;
   std::vector<const WorkloadReport*> ranked;
@@ -445,9 +445,9 @@ void print_table(const std::vector<Cell>& cells, const Config& config, int proce
               << (ranged ? " range |" : "") << " Core extra us/row | fastest raw method |\n"
               << "|---|---|--:|--:|--:|" << (ranged ? "--:|" : "") << "--:|---|\n";
   } else {
-    std::cout << fmt::format("{:<11} {:<28} {:>9} {:>9} {:>9} {:>11} {:>8}  {}\n", "backend",
-                             "workload", "raw ms", "Core ms", "Core/raw", ranged ? "range" : "",
-                             "+us/row", "fastest raw method");
+    std::cout << fmt::format(
+        "{:<11} {:<28} {:>9} {:>9} {:>9}{} {:>8}  {}\n", "backend", "workload", "raw ms", "Core ms",
+        "Core/raw", ranged ? fmt::format(" {:>11}", "range") : "", "+us/row", "fastest raw method");
   }
   for (const Cell& cell : cells) {
     const WorkloadReport& r = *cell.median;
@@ -456,11 +456,11 @@ void print_table(const std::vector<Cell>& cells, const Config& config, int proce
     std::string raw_ms = raw ? fmt::format("{:.2f}", raw->best_ms) : "-";
     std::string core_ms = core ? fmt::format("{:.2f}", core->best_ms) : "-";
     std::string ratio = "-";
-    std::string range = ranged ? "-" : "";
+    std::string range = "-";
     std::string extra = "-";
     if (cell.ratio) {
       ratio = fmt::format("{:.2f}x{}", *cell.ratio, *cell.ratio > kTarget ? " !" : "");
-      if (ranged) range = fmt::format("{:.2f}-{:.2f}", cell.lowest, cell.highest);
+      range = fmt::format("{:.2f}-{:.2f}", cell.lowest, cell.highest);
       extra = fmt::format("{:+.2f}", (core->best_ms - raw->best_ms) * 1000.0 / rows);
     }
     std::string method = raw ? raw->name : "";
@@ -468,11 +468,11 @@ void print_table(const std::vector<Cell>& cells, const Config& config, int proce
     if (config.markdown) {
       std::cout << fmt::format("| {} | {} | {} | {} | {} |{} {} | {} |\n", r.backend,
                                workload_title(r.workload), raw_ms, core_ms, ratio,
-                               ranged ? " " + range + " |" : "", extra, method);
+                               ranged ? fmt::format(" {} |", range) : "", extra, method);
     } else {
-      std::cout << fmt::format("{:<11} {:<28} {:>9} {:>9} {:>9} {:>11} {:>8}  {}\n", r.backend,
-                               workload_title(r.workload), raw_ms, core_ms, ratio, range, extra,
-                               method);
+      std::cout << fmt::format("{:<11} {:<28} {:>9} {:>9} {:>9}{} {:>8}  {}\n", r.backend,
+                               workload_title(r.workload), raw_ms, core_ms, ratio,
+                               ranged ? fmt::format(" {:>11}", range) : "", extra, method);
     }
   }
 }
