@@ -497,6 +497,11 @@ std::string sampling(const Config& config) {
                      config.rows, config.repeat, config.min_time_ms / 1000.0, config.max_runs);
 }
 
+// The progress output's first line.
+void print_header(const Config& config, std::string_view processes) {
+  std::cerr << "== Athanor Core vs raw C client: " << sampling(config) << processes << '\n';
+}
+
 // Prints the table of one or more processes' measurements; returns the exit status.
 int report(const Config& config, const std::vector<Measurement>& runs) {
   const Measurement& first = runs.front();
@@ -505,7 +510,6 @@ int report(const Config& config, const std::vector<Measurement>& runs) {
     how += fmt::format(";\nmedian ratio of {} processes, and its range", runs.size());
   }
   std::cout << fmt::format("\nAthanor Core vs the raw C client libraries: N = {}\n", how);
-  bool failed = false;
   for (std::size_t b = 0; b < first.backends.size(); ++b) {
     BackendRun shown = first.backends[b];
     for (const Measurement& m : runs) {  // a backend that failed in any process is reported so
@@ -531,7 +535,8 @@ int report(const Config& config, const std::vector<Measurement>& runs) {
     }
     cells.push_back(summarize(cell_runs));
   }
-  for (const Measurement& m : runs) failed = failed || m.failed;
+  const bool failed =
+      std::any_of(runs.begin(), runs.end(), [](const Measurement& m) { return m.failed; });
   print_table(cells, config, static_cast<int>(runs.size()));
   if (config.all_methods) print_methods(cells);
 
@@ -564,22 +569,24 @@ int report(const Config& config, const std::vector<Measurement>& runs) {
 // a temporary directory, and reports their median.
 int run_processes(const Config& config, char** argv) {
   TempDir dir(std::filesystem::temp_directory_path());
+  // This process's environment, and last the variable that names each child's results file.
+  const std::string results_prefix = std::string(kResultsVariable) + "=";
+  std::vector<std::string> environment;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!std::string_view(*e).starts_with(results_prefix)) environment.emplace_back(*e);
+  }
+  environment.emplace_back();
+  std::vector<char*> envp;
+  for (std::string& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  print_header(config, fmt::format(", {} processes", config.processes));
   std::vector<Measurement> runs;
-  std::cerr << "== Athanor Core vs raw C client: " << sampling(config) << ", " << config.processes
-            << " processes\n";
   for (int p = 1; p <= config.processes; ++p) {
     std::cerr << fmt::format("-- process {} of {}", p, config.processes) << std::endl;
     const std::string results = (dir.path() / fmt::format("process-{}.tsv", p)).string();
-    std::vector<std::string> environment;
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (!std::string_view(*e).starts_with(std::string(kResultsVariable) + "=")) {
-        environment.emplace_back(*e);
-      }
-    }
-    environment.push_back(std::string(kResultsVariable) + "=" + results);
-    std::vector<char*> envp;
-    for (std::string& e : environment) envp.push_back(e.data());
-    envp.push_back(nullptr);
+    environment.back() = results_prefix + results;
+    envp[environment.size() - 1] = environment.back().data();
     pid_t pid = 0;
     if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv, envp.data()) != 0) {
       throw std::runtime_error("cannot start a benchmark process");
@@ -597,17 +604,15 @@ int run_processes(const Config& config, char** argv) {
   return report(config, runs);
 }
 
-// One measurement in this process: printed, or written for the process that started this one.
+// One measurement in this process: written for the process that started this one, or printed.
 int run(const Config& config) {
-  const char* results = std::getenv(kResultsVariable);
-  if (results == nullptr)
-    std::cerr << "== Athanor Core vs raw C client: " << sampling(config) << '\n';
-  Measurement m = measure(config);
-  if (results != nullptr) {
+  if (const char* results = std::getenv(kResultsVariable)) {
+    const Measurement m = measure(config);
     write_measurement(m, results);
     return m.failed ? 1 : 0;
   }
-  return report(config, {m});
+  print_header(config, "");
+  return report(config, {measure(config)});
 }
 
 }  // namespace
