@@ -5,8 +5,8 @@
 // The whole measurement runs in several processes (--processes, 5 by default), one after the
 // other, and each cell reports the median of their ratios. One process's ratio depends on where
 // address-space layout randomization happened to load the client library relative to the
-// program (SQLite lookups: 1.13x in most processes, up to 1.25x in some); the median is what a
-// typical process sees, and the range printed beside it shows the spread.
+// program (docs/performance.md, "One process is one code layout"); the median is what a typical
+// process sees, and the range printed beside it shows the spread.
 //
 //   athanor_bench [--rows N] [--repeat R] [--min-time MS] [--max-runs K] [--processes P]
 //                 [--backend sqlite,postgresql,mariadb]
