@@ -5,7 +5,7 @@
 // The whole measurement runs in several processes (--processes, 5 by default), one after the
 // other, and each cell reports the median of their ratios. One process's ratio depends on where
 // address-space layout randomization happened to load the client library relative to the
-// program (docs/performance.md, "One process is one code layout"); the median is what a typical
+// program (docs/performance.md, "How to read it"); the median is what a typical
 // process sees, and the range printed beside it shows the spread.
 //
 //   athanor_bench [--rows N] [--repeat R] [--min-time MS] [--max-runs K] [--processes P]
