@@ -5,6 +5,9 @@
 // nullability, keys, constraints, and for each relationship its direction, join columns,
 // association table and back_populates partner. Every problem is reported with the location of
 // the annotation or member at fault and a way to fix it.
+//
+// build_schema() is in model.cpp; the builder's passes, one file each, are in codegen/model/ (the
+// list and their order are in codegen/model/builder.hpp).
 #pragma once
 
 #include <optional>
