@@ -142,7 +142,12 @@ class Dialect {
 };
 
 // The dialect for a URL's drivername ("sqlite", "postgresql"/"postgres", "mysql"/"mariadb").
-// Throws ArgumentError naming the unsupported name.
+// Throws ArgumentError naming the unsupported name, or, for a backend this build was configured
+// without, the CMake option that leaves it out.
 std::shared_ptr<Dialect> make_dialect(std::string_view drivername);
+
+// The backends this build of the library contains: some of "sqlite", "postgresql", "mysql"
+// (CMake options ATHANOR_WITH_SQLITE, ATHANOR_WITH_POSTGRESQL, ATHANOR_WITH_MYSQL).
+std::vector<std::string> available_backends();
 
 }  // namespace athanor
