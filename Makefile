@@ -1,7 +1,9 @@
 # Athanor: set up, build, demo, test and benchmark on Debian 12.
 #
 #   make demo [URL=postgresql://user:pass@host/db]   build and run the samples (SQLite by default)
-#   make test                                        sanitizer build, all tests on all backends
+#   make test                                        format check, sanitizer build with -Werror,
+#                                                    all tests on all backends, clang-tidy
+#   make lint                                        format check and clang-tidy only
 #   make bench                                       Core vs raw C driver benchmarks
 #
 # Each target first installs the Debian packages that are missing (as root, or through sudo).
@@ -11,14 +13,15 @@ JOBS ?= $(shell nproc)
 RELEASE_DIR ?= build/release
 TEST_DIR ?= build/test
 BENCH_DIR ?= build/bench
+LINT_DIR ?= build/lint
 URL ?= sqlite:///$(CURDIR)/build/demo.db
 CMAKE_FLAGS ?=
 
 PACKAGES := g++ cmake make pkg-config libsqlite3-dev libpq-dev libmariadb-dev libboost1.81-dev \
 	nlohmann-json3-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev \
-	libclang-14-dev clang-14 postgresql-15 postgresql-client-15 mariadb-server mariadb-client
+	libclang-14-dev clang-14 clang-format clang-tidy postgresql-15 postgresql-client-15 mariadb-server mariadb-client
 
-.PHONY: deps build demo test bench format clean
+.PHONY: deps build demo test lint bench format clean
 
 deps:
 	@missing=""; \
@@ -45,9 +48,15 @@ demo: build
 	done
 
 test: deps
-	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DATHANOR_SANITIZE=ON -DATHANOR_BUILD_TESTS=ON $(CMAKE_FLAGS) >/dev/null
+	@tests/lint/check_format.sh
+	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DATHANOR_SANITIZE=ON -DATHANOR_WERROR=ON -DATHANOR_BUILD_TESTS=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(TEST_DIR) -j$(JOBS)
 	@tests/servers/with_servers.sh ctest --test-dir $(TEST_DIR) --output-on-failure
+	@tests/lint/run_clang_tidy.sh $(LINT_DIR) $(JOBS)
+
+lint: deps
+	@tests/lint/check_format.sh
+	@tests/lint/run_clang_tidy.sh $(LINT_DIR) $(JOBS)
 
 # The benchmark and the servers it starts share one CPU (BENCH_CPU; empty: no pinning). A round
 # trip between processes on two idle virtual CPUs waits for one of them to be woken, which takes
