@@ -548,6 +548,7 @@ std::string cache_key(const std::vector<std::string>& args) {
 
 std::vector<const char*> c_args(const std::vector<std::string>& args) {
   std::vector<const char*> out;
+  out.reserve(args.size());
   for (const std::string& a : args) out.push_back(a.c_str());
   return out;
 }

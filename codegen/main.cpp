@@ -10,6 +10,7 @@
 // success (the build rule's output, so that unchanged outputs need not be rewritten).
 // --cache-dir keeps <athanor/model.hpp> and what it includes precompiled between runs, which
 // makes most of a run's parse time disappear.
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -88,9 +89,9 @@ int run(int argc, char** argv) {
     std::string out = athanor::gen::output_path(h, base_dir, output_dir);
     auto [it, inserted] = outputs.emplace(out, h);
     if (!inserted && it->second != h) {
-      diagnostics.error({},
-                        "headers " + it->second + " and " + h + " would both generate " + out +
-                            "; keep model headers below --base-dir or give them distinct names");
+      diagnostics.error({}, fmt::format("headers {} and {} would both generate {}; keep model "
+                                        "headers below --base-dir or give them distinct names",
+                                        it->second, h, out));
     }
   }
   if (!diagnostics.empty()) {

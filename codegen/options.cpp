@@ -335,11 +335,11 @@ class Parser {
   SourceLocation location_of(const Token& token) const {
     return token.location.valid() ? token.location : fallback_;
   }
-  bool fail(const Token& token, std::string message) {
+  bool fail(const Token& token, const std::string& message) {
     diagnostics_.error(location_of(token), "bad annotation syntax: " + message);
     return false;
   }
-  bool fail_at_end(std::string message) {
+  bool fail_at_end(const std::string& message) {
     SourceLocation where = tokens_.empty() ? fallback_ : location_of(tokens_.back());
     diagnostics_.error(where, "bad annotation syntax: " + message);
     return false;

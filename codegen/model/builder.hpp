@@ -149,7 +149,7 @@ class SchemaBuilder {
   std::optional<JoinKeys> named_join_keys(const TableModel& local, const TableModel& target,
                                           const RelationshipModel& r, const std::string& what);
   std::optional<std::vector<FkRef>> chosen_foreign_keys(
-      const RelationshipModel& r, std::vector<const TableModel*> tables,
+      const RelationshipModel& r, const std::vector<const TableModel*>& tables,
       const std::vector<const TableModel*>& refers_to);
   void report_no_foreign_key(const TableModel& local, const TableModel& target,
                              const RelationshipModel& r, const std::string& what);

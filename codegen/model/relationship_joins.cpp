@@ -195,7 +195,7 @@ std::optional<JoinKeys> SchemaBuilder::named_join_keys(const TableModel& local,
 // foreign_keys = "..." entries resolved to foreign key columns of `tables` that refer to one of
 // `refers_to`.
 std::optional<std::vector<FkRef>> SchemaBuilder::chosen_foreign_keys(
-    const RelationshipModel& r, std::vector<const TableModel*> tables,
+    const RelationshipModel& r, const std::vector<const TableModel*>& tables,
     const std::vector<const TableModel*>& refers_to) {
   std::vector<FkRef> out;
   for (const auto& [entry, where] : r.foreign_keys_option) {

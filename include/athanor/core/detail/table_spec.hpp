@@ -93,6 +93,7 @@ struct TableSpec {
 
 // Readable TypeSpec constructors, named after Core's types. (mapping/table.hpp adds
 // spec::Enum<E>() for mapped enums.)
+// NOLINTBEGIN(readability-identifier-naming): spelled like the types they describe.
 namespace spec {
 constexpr TypeSpec Integer() { return {.kind = TypeKind::kInteger}; }
 constexpr TypeSpec BigInteger() { return {.kind = TypeKind::kBigInteger}; }
@@ -114,6 +115,7 @@ constexpr TypeSpec LargeBinary() { return {.kind = TypeKind::kLargeBinary}; }
 constexpr TypeSpec JSON() { return {.kind = TypeKind::kJson}; }
 constexpr TypeSpec Uuid() { return {.kind = TypeKind::kUuid}; }
 }  // namespace spec
+// NOLINTEND(readability-identifier-naming)
 
 namespace detail {
 // Defines the table `spec` describes in `metadata` and returns it. JSON `info` text is parsed
