@@ -714,6 +714,31 @@ void read_value(const Value& value, Timestamp& out, std::string_view context) {
   }
 }
 
+void read_value(const Value& value, chrono::system_clock::time_point& out,
+                std::string_view context) {
+  using TimePoint = chrono::system_clock::time_point;
+  Timestamp instant{};
+  read_value(value, instant, context);
+  // The limits of TimePoint in microseconds, rounded inwards so that the conversion below
+  // cannot overflow.
+  constexpr Timestamp kMin = chrono::ceil<chrono::microseconds>(TimePoint::min());
+  constexpr Timestamp kMax = chrono::floor<chrono::microseconds>(TimePoint::max());
+  if (instant < kMin || instant > kMax) {
+    throw ArgumentError(fmt::format(
+        "{}: {} is out of range for std::chrono::system_clock::time_point ({} to {} UTC); read "
+        "it as athanor::Timestamp, which holds every instant of the years 1 to 9999",
+        context, render_value(value), format_timestamp(kMin, false),
+        format_timestamp(kMax, false)));
+  }
+  out = chrono::time_point_cast<TimePoint::duration>(instant);
+}
+
+void throw_unsigned_out_of_range(std::uint64_t value) {
+  throw ArgumentError(fmt::format(
+      "unsigned value {} is above INT64_MAX ({}), the largest value an SQL integer column holds",
+      value, std::numeric_limits<std::int64_t>::max()));
+}
+
 void read_value(const Value& value, LocalTimestamp& out, std::string_view context) {
   if (const auto* l = std::get_if<LocalTimestamp>(&value)) {
     out = *l;

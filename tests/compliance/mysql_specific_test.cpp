@@ -129,6 +129,64 @@ TEST_F(MySqlTest, EveryParameterKindRoundTrips) {
             "1614834367.123456");
 }
 
+// DateTime(timezone=true) is a DATETIME(6) holding the instant's UTC wall clock: the whole
+// range of years 1 to 9999 (a TIMESTAMP would end in 2038), unaffected by the session time zone.
+TEST_F(MySqlTest, InstantsAreUtcDatetimesOverTheWholeRange) {
+  MetaData md;
+  Table& t = md.table("instants", {Column("id", Integer{}, {.primary_key = true}),
+                                   Column("at", DateTime{true}, {.nullable = false})});
+  md.create_all(engine());
+  const auto log = statements();
+  EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const std::string& s) {
+    return s.find("`at` DATETIME(6) NOT NULL") != std::string::npos;
+  }));
+  const std::vector<Timestamp> instants = {
+      Timestamp{sys_days{std::chrono::year{1} / 1 / 1}},
+      sys_days{std::chrono::year{2040} / 1 / 1} + 12h,  // an ordinary expiry date
+      *parse_timestamp("2024-03-01T12:00:00.000001+05:30"),
+      sys_days{std::chrono::year{9999} / 12 / 31} + 23h + 59min + 59s + 999999us,
+  };
+  {
+    auto conn = engine().connect();
+    for (std::size_t i = 0; i < instants.size(); ++i) {
+      conn.execute(insert(t).values({{"id", static_cast<int>(i + 1)}, {"at", instants[i]}}));
+    }
+    conn.commit();
+  }
+  auto conn = engine().connect();
+  EXPECT_EQ(conn.exec_driver_sql("SELECT CAST(`at` AS CHAR) FROM instants ORDER BY id")
+                .scalars<std::string>(),
+            (std::vector<std::string>{"0001-01-01 00:00:00.000000", "2040-01-01 12:00:00.000000",
+                                      "2024-03-01 06:30:00.000001", "9999-12-31 23:59:59.999999"}));
+  // A DATETIME is not converted to the session's time zone (a TIMESTAMP would be).
+  conn.exec_driver_sql("SET time_zone = '+05:30'");
+  EXPECT_EQ(conn.execute(select(t.c("at")).order_by(t.c("id"))).scalars<Timestamp>(), instants);
+  // Compared as instants too: a bound Timestamp is sent as its UTC wall clock.
+  EXPECT_EQ(conn.execute(select(t.c("id")).where(t.c("at") > instants[2])).scalars<int>(),
+            (std::vector<int>{2, 4}));
+  conn.exec_driver_sql("SET time_zone = '+00:00'");  // the session contract, for the pool
+  conn.rollback();
+  // The catalog cannot tell it from a plain DateTime.
+  EXPECT_EQ(type_name(inspect(engine()).get_columns("instants")[1].type), "DATETIME");
+}
+
+// A TIMESTAMP column of an existing table still reads and writes UTC instants, and a value
+// outside its 1970-2038 range is a DataError naming the column.
+TEST_F(MySqlTest, ATimestampColumnRefusesInstantsOutsideItsRangeByName) {
+  run("CREATE TABLE legacy (id INTEGER PRIMARY KEY, ts TIMESTAMP(6) NULL DEFAULT NULL)");
+  const Timestamp expiry = sys_days{std::chrono::year{2040} / 1 / 1};
+  auto conn = engine().connect();
+  const DataError e = error_of<DataError>([&] {
+    conn.exec_driver_sql("INSERT INTO legacy VALUES (?, ?)", {std::int64_t{1}, expiry});
+  });
+  const std::string message = e.what();
+  EXPECT_NE(message.find("`ts`"), std::string::npos) << message;
+  EXPECT_NE(message.find("2040-01-01"), std::string::npos) << message;
+  EXPECT_EQ(message.find("unknown"), std::string::npos) << message;
+  EXPECT_EQ(e.native_code(), 1292) << message;
+  conn.rollback();
+}
+
 TEST_F(MySqlTest, ResultTypesBeyondTheParameterKinds) {
   auto conn = engine().connect();
   Row row = conn.exec_driver_sql(
@@ -596,7 +654,7 @@ TEST_F(MySqlTest, CreateTableDdl) {
             "  body LONGTEXT,\n"
             "  `day` DATE,\n"
             "  `at` DATETIME(6),\n"
-            "  stamp TIMESTAMP(6) NULL DEFAULT NULL,\n"
+            "  stamp DATETIME(6),\n"
             "  clock TIME(6),\n"
             "  data LONGBLOB,\n"
             "  doc JSON,\n"
@@ -772,7 +830,12 @@ TEST_F(MySqlTest, DeclaredTablesRoundTripThroughReflection) {
   MetaData reflected;
   reflected.reflect(engine());
   const Table& t = reflected.get_table("round_trip");
-  EXPECT_EQ(to_json(t), to_json(md.get_table("round_trip")));
+  // DateTime(timezone=true) is a DATETIME(6) holding UTC, which the catalog cannot tell from a
+  // plain DateTime: it reflects as one (as in SQLAlchemy). Everything else is as declared.
+  nlohmann::json expected = to_json(md.get_table("round_trip"));
+  ASSERT_EQ(expected["columns"][4]["name"], "stamp");
+  expected["columns"][4]["type"] = "DATETIME";
+  EXPECT_EQ(to_json(t), expected);
   ASSERT_EQ(t.indexes().size(), 1u);
   EXPECT_EQ(t.indexes()[0].columns, std::vector<std::string>{"person_id"});
   // The reflected metadata re-creates the same tables.

@@ -9,6 +9,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "tests/compliance/fixture.hpp"
@@ -204,6 +205,167 @@ TEST_F(TypesTest, TimestampsWithTimeZoneKeepTheInstant) {
   EXPECT_EQ(read, instant(2024, 3, 1, 6h + 30min + 250ms));
   EXPECT_EQ((round_trip_as<std::chrono::system_clock::time_point>("at_tz", *india)),
             std::chrono::system_clock::time_point(*india));
+}
+
+// The whole range of Date and DateTime, with and without a time zone: year 1 to the last
+// microsecond of 9999, instants before 1970, around 2038 (where a 32-bit TIMESTAMP ends) and
+// 2106 (where an unsigned one does).
+TEST_F(TypesTest, DatesAndTimestampsKeepTheirWholeRange) {
+  for (sys_days day : {sys_days{year{1} / 1 / 1}, sys_days{year{1} / 12 / 31},
+                       sys_days{year{1582} / 10 / 4}, sys_days{year{9999} / 12 / 31}}) {
+    EXPECT_EQ(round_trip("day", day), day);
+  }
+  struct Moment {
+    int y;
+    unsigned m, d;
+    std::chrono::microseconds time_of_day;
+  };
+  for (const Moment& t :
+       {Moment{1, 1, 1, 0us}, Moment{1, 1, 1, 23h + 59min + 59s + 999999us},
+        Moment{1969, 12, 31, 23h + 59min + 59s + 999999us}, Moment{1970, 1, 1, 1us},
+        Moment{2038, 1, 19, 3h + 14min + 7s}, Moment{2038, 1, 19, 3h + 14min + 8s + 1us},
+        Moment{2106, 2, 7, 6h}, Moment{9999, 12, 31, 23h + 59min + 59s + 999999us}}) {
+    const Timestamp at = instant(t.y, t.m, t.d, t.time_of_day);
+    EXPECT_EQ(round_trip("at_tz", at), at) << format_timestamp(at, true);
+    const LocalTimestamp local = wall_clock(t.y, t.m, t.d, t.time_of_day);
+    EXPECT_EQ(round_trip("at", local), local) << format_local_timestamp(local);
+  }
+}
+
+// std::chrono::system_clock::time_point, as a value and as an optional: floored to microseconds,
+// and read back only when it fits system_clock's range (1677 to 2262).
+TEST_F(TypesTest, SystemClockTimePointsAndTheirOptionals) {
+  using TimePoint = std::chrono::system_clock::time_point;
+  const TimePoint expiry = TimePoint{sys_days{year{2040} / 1 / 1}} + 12h + 1us;
+  EXPECT_EQ(round_trip("at_tz", expiry), expiry);
+  EXPECT_EQ((round_trip_as<std::optional<TimePoint>>("at_tz", std::optional<TimePoint>{expiry})),
+            expiry);
+  EXPECT_EQ((round_trip_as<std::optional<TimePoint>>("at_tz", std::optional<TimePoint>{})),
+            std::nullopt);
+  // 500 ns before 1970 is the microsecond before it, not the epoch.
+  const TimePoint before_epoch = TimePoint{} - 500ns;
+  EXPECT_EQ(round_trip("at_tz", before_epoch), TimePoint{} - 1us);
+  const TimePoint earliest{std::chrono::ceil<std::chrono::microseconds>(TimePoint::min())};
+  const TimePoint latest{std::chrono::floor<std::chrono::microseconds>(TimePoint::max())};
+  EXPECT_EQ(round_trip("at_tz", earliest), earliest);
+  EXPECT_EQ(round_trip("at_tz", latest), latest);
+
+  // Year 1 is stored, but is no system_clock time point: the error names the column and says
+  // what to read it as.
+  const Timestamp year_one = instant(1, 1, 1, 0us);
+  EXPECT_EQ(round_trip("at_tz", year_one), year_one);
+  auto conn = engine().connect();
+  Row row = conn.execute(select(table_->c("at_tz")).where(table_->c("id") == last_id_)).one();
+  try {
+    (void)row.get<std::optional<TimePoint>>("at_tz");
+    FAIL() << "year 1 was read as a system_clock time point";
+  } catch (const ArgumentError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("'at_tz'"), std::string::npos) << message;
+    EXPECT_NE(message.find("0001-01-01"), std::string::npos) << message;
+    EXPECT_NE(message.find("athanor::Timestamp"), std::string::npos) << message;
+  }
+}
+
+// Every C++ type Core documents, and its std::optional, at its extremes: value, optional value
+// and empty optional (NULL) each stored and read back.
+TEST_F(TypesTest, EveryTypeAndItsOptionalAtTheirExtremes) {
+  auto check = [this](const std::string& column, const auto& value) {
+    using T = std::decay_t<decltype(value)>;
+    SCOPED_TRACE(column + " = " + render_value(to_value(value)));
+    EXPECT_EQ(round_trip(column, value), value);
+    EXPECT_EQ((round_trip_as<std::optional<T>>(column, std::optional<T>{value})), value);
+    EXPECT_EQ((round_trip_as<std::optional<T>>(column, std::optional<T>{})), std::nullopt);
+  };
+  check("flag", true);
+  check("flag", false);
+  check("small", std::numeric_limits<std::int8_t>::min());
+  check("small", std::numeric_limits<std::int8_t>::max());
+  check("small", std::numeric_limits<std::uint8_t>::max());
+  check("small", std::numeric_limits<std::int16_t>::min());
+  check("small", std::numeric_limits<std::int16_t>::max());
+  check("int32", std::numeric_limits<std::uint16_t>::max());
+  check("int32", std::numeric_limits<std::int32_t>::min());
+  check("int32", std::numeric_limits<std::int32_t>::max());
+  check("big", std::numeric_limits<std::uint32_t>::max());
+  check("big", std::numeric_limits<std::int64_t>::min());
+  check("big", std::numeric_limits<std::int64_t>::max());
+  check("big", static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+  check("single", std::numeric_limits<float>::lowest());
+  check("single", std::numeric_limits<float>::max());
+  check("single", std::numeric_limits<float>::min());
+  check("dbl", std::numeric_limits<double>::lowest());
+  check("dbl", std::numeric_limits<double>::max());
+  check("dbl", std::numeric_limits<double>::min());
+  check("dbl", -0.1);
+  check("money", Decimal{"-99999999.99"});
+  check("exact", Decimal{"-99999999999.9999"});  // 15 digits: all SQLite's NUMERIC keeps
+  check("name", std::string());
+  check("name", std::string(200, 'n'));
+  check("name", std::string("\xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80 \xC3\xA9"));
+  check("body", std::string());
+  check("body", std::string("Zo\xC3\xAB \xE2\x9C\x93\n") + std::string(70000, 'b'));
+  check("day", sys_days{year{1} / 1 / 1});
+  check("day", sys_days{year{9999} / 12 / 31});
+  check("day", std::chrono::year_month_day{year{1} / 1 / 1});
+  check("day", std::chrono::year_month_day{year{9999} / 12 / 31});
+  check("at", wall_clock(1, 1, 1, 0us));
+  check("at", wall_clock(9999, 12, 31, 23h + 59min + 59s + 999999us));
+  check("at_tz", instant(1, 1, 1, 0us));
+  check("at_tz", instant(9999, 12, 31, 23h + 59min + 59s + 999999us));
+  check("at_tz", std::chrono::system_clock::time_point{sys_days{year{1900} / 1 / 1}} + 1us);
+  check("clock", TimeOfDay{0us});
+  check("clock", TimeOfDay{23h + 59min + 59s + 999999us});
+  check("data", Bytes{});
+  check("data", Bytes{std::byte{0}, std::byte{0xff}});
+  check("doc", nlohmann::json::object());
+  check("doc", nlohmann::json{{"k", "\xC3\xA9"}, {"n", nullptr}});
+  check("doc", JsonDocument{nlohmann::json::array()});
+  check("uid", UuidValue{});
+  check("uid", UuidValue::parse("ffffffff-ffff-ffff-ffff-ffffffffffff"));
+  check("status", std::string("draft"));
+}
+
+// A date or time the backend cannot store is refused with a DataError naming the value, never
+// stored clamped, as zero, or as text no reader takes back. PostgreSQL's own range reaches the
+// year 294276, so there the value is kept.
+TEST_F(TypesTest, DatesBeyondTheBackendsRangeAreRefusedByName) {
+  const Timestamp year_10000 = instant(10000, 1, 1, 0us);
+  const sys_days day_10000{year{10000} / 1 / 1};
+  if (backend() == "postgresql") {
+    EXPECT_EQ(round_trip("at_tz", year_10000), year_10000);
+    EXPECT_EQ(round_trip("day", day_10000), day_10000);
+    return;
+  }
+  auto expect_refused = [&](const std::string& column, const Value& value,
+                            const std::string& shown) {
+    auto conn = engine().connect();
+    try {
+      conn.execute(insert(*table_).values({{"id", ++last_id_}, {column, value}}));
+      ADD_FAILURE() << column << " = " << shown << " was stored";
+    } catch (const DataError& e) {
+      EXPECT_EQ(e.sqlstate(), "22008") << e.what();
+      EXPECT_NE(e.message().find(shown), std::string::npos) << e.what();
+    }
+    conn.rollback();
+  };
+  expect_refused("at_tz", Value{year_10000}, "10000-01-01 00:00:00");
+  expect_refused("at", Value{LocalTimestamp{year_10000.time_since_epoch()}},
+                 "10000-01-01 00:00:00");
+  expect_refused("day", Value{day_10000}, "10000-01-01");
+  auto conn = engine().connect();
+  EXPECT_EQ(conn.execute(select(func::count()).select_from(*table_)).scalar<std::int64_t>(), 0);
+}
+
+TEST_F(TypesTest, AnUnsignedValueAboveInt64MaxIsRefused) {
+  auto conn = engine().connect();
+  try {
+    conn.execute(
+        insert(*table_).values({{"id", 1}, {"big", std::numeric_limits<std::uint64_t>::max()}}));
+    FAIL() << "an unsigned value above INT64_MAX was stored";
+  } catch (const ArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("18446744073709551615"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(TypesTest, TimesOfDay) {

@@ -173,9 +173,11 @@ std::string MySqlDialect::type_ddl(const Column& column) const {
           // TEXT holds at most 64 KiB; unbounded text needs LONGTEXT.
           [](const Text&) -> std::string { return "LONGTEXT"; },
           [](const Date&) -> std::string { return "DATE"; },
-          [](const DateTime& d) -> std::string {
-            return d.timezone ? "TIMESTAMP(6)" : "DATETIME(6)";
-          },
+          // An instant is kept as its UTC wall clock (the session time zone is UTC): TIMESTAMP
+          // would convert it the same way but ends in 2038 and starts in 1970, while DATETIME
+          // spans the years 1 to 9999 on MariaDB (1000 to 9999 documented on MySQL). SQLAlchemy
+          // also maps DateTime(timezone=True) to DATETIME here.
+          [](const DateTime&) -> std::string { return "DATETIME(6)"; },
           [](const Time&) -> std::string { return "TIME(6)"; },
           [](const LargeBinary&) -> std::string { return "LONGBLOB"; },
           [](const JSON&) -> std::string { return "JSON"; },
@@ -198,13 +200,6 @@ std::string MySqlDialect::type_ddl(const Column& column) const {
 
 std::string MySqlDialect::column_ddl(const Column& column) const {
   std::string out = quote_identifier(column.name()) + " " + type_ddl(column);
-  const auto* datetime = std::get_if<DateTime>(&column.type());
-  if (datetime != nullptr && datetime->timezone && column.nullable()) {
-    // Spelled out: servers running with explicit_defaults_for_timestamp off would otherwise make
-    // a TIMESTAMP column NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP.
-    out += " NULL";
-    if (!column.server_default()) out += " DEFAULT NULL";
-  }
   if (column.server_default()) out += " DEFAULT " + *column.server_default();
   if (!column.nullable()) out += " NOT NULL";
   if (column.autoincrement()) out += " AUTO_INCREMENT";

@@ -177,12 +177,14 @@ MYSQL_TIME to_mysql_time(TimeOfDay t) {
 }
 
 // Why `value` cannot be sent as a MySQL temporal value, if it cannot: the server would store
-// an out-of-range year or time silently clamped or zeroed instead of refusing it.
+// an out-of-range year or time silently clamped or zeroed instead of refusing it. (Instants are
+// checked in UTC, the wall clock they are stored as.)
 std::optional<std::string> temporal_range_error(const Value& value) {
-  auto day_error = [](std::chrono::sys_days day) -> std::optional<std::string> {
+  auto day_error = [&](std::chrono::sys_days day) -> std::optional<std::string> {
     const int year = static_cast<int>(std::chrono::year_month_day{day}.year());
     if (year >= 0 && year <= 9999) return std::nullopt;
-    return "year " + std::to_string(year) + " is outside the range of MySQL dates (0-9999)";
+    return std::string(value_kind(value)) + " " + render_value(value) + ": year " +
+           std::to_string(year) + " is outside the range of MySQL dates (years 0 to 9999)";
   };
   switch (value.index()) {
     case 7:
@@ -197,8 +199,8 @@ std::optional<std::string> temporal_range_error(const Value& value) {
       constexpr auto kLimit = std::chrono::hours{839};  // TIME spans +-838:59:59.999999
       const auto t = std::get<TimeOfDay>(value).since_midnight;
       if (t < kLimit && t > -kLimit) return std::nullopt;
-      return "time " + format_time(std::get<TimeOfDay>(value)) +
-             " is outside the range of MySQL TIME (-838:59:59 to 838:59:59)";
+      return "time " + render_value(value) +
+             " is outside the range of MySQL TIME (-838:59:59.999999 to 838:59:59.999999)";
     }
     default:
       return std::nullopt;

@@ -10,7 +10,9 @@
 //   - character set utf8mb4 (or the URL's `charset`);
 //   - autocommit off: a transaction starts implicitly with the first statement after a commit or
 //     rollback, which is what Athanor's autobegin expects, and makes begin() free;
-//   - time_zone '+00:00', so TIMESTAMP columns read and write UTC instants;
+//   - time_zone '+00:00', so an instant (athanor::Timestamp) is written as its UTC wall clock:
+//     DateTime(timezone=true) columns are DATETIME(6) holding UTC, and TIMESTAMP columns of
+//     existing tables read and write UTC instants;
 //   - sql_mode gains STRICT_TRANS_TABLES (bad data raises instead of being truncated) and loses
 //     NO_BACKSLASH_ESCAPES (string literals in DDL escape backslashes);
 //   - CLIENT_FOUND_ROWS, so UPDATE's row count is the number of rows matched, not changed.

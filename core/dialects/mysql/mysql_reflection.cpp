@@ -10,7 +10,9 @@
 //     column JSON again. MySQL 8 reports json directly.
 //   - TINYINT(1) and BIT(1) read as Boolean, DATETIME as DateTime{}, TIMESTAMP as
 //     DateTime{timezone=true}, CHAR(36) as Uuid (the spelling this dialect gives Uuid), TEXT of
-//     any size as Text, the BLOB family and (VAR)BINARY as LargeBinary.
+//     any size as Text, the BLOB family and (VAR)BINARY as LargeBinary. DateTime(timezone=true)
+//     is created as DATETIME(6) (UTC wall clock), which the catalog cannot tell from a plain
+//     DateTime: it reflects as DateTime{}, as in SQLAlchemy.
 //   - A unique index is a unique constraint on MySQL (the two cannot be told apart), so unique
 //     keys are reported by get_unique_constraints only; get_indexes lists the non-unique ones,
 //     leaving out the indexes InnoDB creates by itself for foreign keys.

@@ -70,36 +70,56 @@ bool is_sql_text_error(std::string_view message) {
 
 // Timestamps are stored as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC for instants, no offset), so that
 // text order is time order and equal instants compare equal as text.
+// The dates the text forms hold: four-digit years, 0001 to 9999 (what parse_timestamp and
+// SQLite's date functions read), and times of day from 00:00 to 23:59:59.999999. Anything else
+// would be stored as text no reader takes back, so binding refuses it (raise_out_of_range).
+bool is_storable_day(std::chrono::sys_days day) {
+  const int year = static_cast<int>(std::chrono::year_month_day{day}.year());
+  return year >= 1 && year <= 9999;
+}
+
+bool is_storable_time(TimeOfDay t) {
+  return t.since_midnight >= std::chrono::microseconds::zero() &&
+         t.since_midnight < std::chrono::days{1};
+}
+
+// REQUIRES: is_storable_day(floor<days>(t)).
 std::string format_datetime_text(std::chrono::sys_time<std::chrono::microseconds> t) {
   using namespace std::chrono;
   const sys_days day = floor<days>(t);
   const year_month_day ymd{day};
-  const int year = static_cast<int>(ymd.year());
-  if (year < 0 || year > 9999) return format_timestamp(t, /*with_utc_offset=*/false);
   const hh_mm_ss<microseconds> hms{t - day};
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}", year,
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}", static_cast<int>(ymd.year()),
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                      hms.hours().count(), hms.minutes().count(), hms.seconds().count(),
                      hms.subseconds().count());
 }
 
-std::string format_date_text(std::chrono::sys_days day) {
-  const std::chrono::year_month_day ymd{day};
-  const int year = static_cast<int>(ymd.year());
-  if (year < 0 || year > 9999) return format_date(day);
-  return fmt::format("{:04}-{:02}-{:02}", year, static_cast<unsigned>(ymd.month()),
-                     static_cast<unsigned>(ymd.day()));
-}
-
+// REQUIRES: is_storable_time(t).
 std::string format_time_text(TimeOfDay t) {
   using namespace std::chrono;
-  if (t.since_midnight < microseconds::zero() || t.since_midnight >= days(1)) {
-    return format_time(t);
-  }
   const hh_mm_ss<microseconds> hms{t.since_midnight};
   return fmt::format("{:02}:{:02}:{:02}.{:06}", hms.hours().count(), hms.minutes().count(),
                      hms.seconds().count(), hms.subseconds().count());
 }
+
+// DataError (SQLSTATE 22008, datetime field overflow) for a date or time parameter outside the
+// range above; `stmt` is reset.
+[[noreturn]] void raise_out_of_range(sqlite3_stmt* stmt, int index, const Value& value,
+                                     std::string_view range) {
+  DBAPIError::Details details;
+  details.message =
+      fmt::format("parameter {}: {} {} is outside the range SQLite date and time text holds ({})",
+                  index, value_kind(value), render_value(value), range);
+  const char* sql = sqlite3_sql(stmt);
+  details.sql = sql != nullptr ? sql : "";
+  details.parameters = render_value(value);
+  details.sqlstate = "22008";
+  sqlite3_reset(stmt);
+  throw DataError(std::move(details));
+}
+
+constexpr std::string_view kDayRange = "years 1 to 9999";
 
 // A NUMERIC(p, s) value that SQLite stored as INTEGER or REAL (its NUMERIC affinity converts
 // numeric-looking text), as a Decimal with the column's scale.
@@ -393,15 +413,18 @@ int bind_text(sqlite3_stmt* stmt, int index, std::string_view text,
           } else if constexpr (std::is_same_v<T, Decimal>) {
             return bind_text(stmt, index, v.text, held);
           } else if constexpr (std::is_same_v<T, std::chrono::sys_days>) {
-            return bind_text(stmt, index, format_date_text(v), SQLITE_TRANSIENT);
-          } else if constexpr (std::is_same_v<T, Timestamp>) {
-            return bind_text(stmt, index, format_datetime_text(v), SQLITE_TRANSIENT);
-          } else if constexpr (std::is_same_v<T, LocalTimestamp>) {
-            return bind_text(stmt, index,
-                             format_datetime_text(std::chrono::sys_time<std::chrono::microseconds>(
-                                 v.time_since_epoch())),
-                             SQLITE_TRANSIENT);
+            if (!is_storable_day(v)) raise_out_of_range(stmt, index, value, kDayRange);
+            return bind_text(stmt, index, format_date(v), SQLITE_TRANSIENT);
+          } else if constexpr (std::is_same_v<T, Timestamp> || std::is_same_v<T, LocalTimestamp>) {
+            const Timestamp utc{v.time_since_epoch()};  // an instant is stored as UTC
+            if (!is_storable_day(std::chrono::floor<std::chrono::days>(utc))) {
+              raise_out_of_range(stmt, index, value, kDayRange);
+            }
+            return bind_text(stmt, index, format_datetime_text(utc), SQLITE_TRANSIENT);
           } else if constexpr (std::is_same_v<T, TimeOfDay>) {
+            if (!is_storable_time(v)) {
+              raise_out_of_range(stmt, index, value, "00:00:00 to 23:59:59.999999");
+            }
             return bind_text(stmt, index, format_time_text(v), SQLITE_TRANSIENT);
           } else if constexpr (std::is_same_v<T, UuidValue>) {
             return bind_text(stmt, index, v.to_string(), SQLITE_TRANSIENT);

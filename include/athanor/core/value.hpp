@@ -6,13 +6,16 @@
 //
 // Mapping between C++ types and Values (both directions):
 //   bool                         <-> bool
-//   all integer types            <-> std::int64_t (range checked on the way out)
+//   all integer types            <-> std::int64_t (range checked both ways: an unsigned value
+//                                    above INT64_MAX raises ArgumentError instead of wrapping)
 //   float, double                <-> double
 //   std::string, string_view, const char*  -> std::string
 //   Bytes (std::vector<std::byte>)        <-> Bytes
 //   Decimal                      <-> Decimal (exact text, as NUMERIC is exact)
 //   std::chrono::sys_days, year_month_day <-> Date
 //   Timestamp (UTC instant)      <-> Timestamp
+//   std::chrono::system_clock::time_point <-> Timestamp (floored to microseconds; reading an
+//                                    instant outside 1677-09-21..2262-04-11 raises ArgumentError)
 //   LocalTimestamp (no time zone)<-> LocalTimestamp
 //   TimeOfDay                    <-> TimeOfDay
 //   UuidValue                    <-> UuidValue
@@ -130,6 +133,12 @@ std::optional<TimeOfDay> parse_time(std::string_view text);
 
 // ---- C++ value -> Value -------------------------------------------------------------------------
 
+namespace detail {
+// ArgumentError: an unsigned value above INT64_MAX, which no SQL integer type holds (a cast would
+// store it as a negative number).
+[[noreturn]] void throw_unsigned_out_of_range(std::uint64_t value);
+}  // namespace detail
+
 template <class T>
 struct is_optional : std::false_type {};
 template <class T>
@@ -137,12 +146,14 @@ struct is_optional<std::optional<T>> : std::true_type {};
 template <class T>
 inline constexpr bool is_optional_v = is_optional<std::remove_cvref_t<T>>::value;
 
-// Types a Value can be made from (and, with value_from, read back into).
+// Types a Value can be made from (and, with value_from, read back into); each of them also as
+// std::optional<T>.
 template <class T>
-concept ValueType = std::is_same_v<T, bool> || std::is_integral_v<T> ||
-    std::is_floating_point_v<T> || std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> ||
-    std::is_same_v<T, Decimal> || std::is_same_v<T, std::chrono::sys_days> ||
-    std::is_same_v<T, std::chrono::year_month_day> || std::is_same_v<T, Timestamp> ||
+concept ValueType =
+    std::is_same_v<T, bool> || std::is_integral_v<T> || std::is_floating_point_v<T> ||
+    std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> || std::is_same_v<T, Decimal> ||
+    std::is_same_v<T, std::chrono::sys_days> || std::is_same_v<T, std::chrono::year_month_day> ||
+    std::is_same_v<T, Timestamp> || std::is_same_v<T, std::chrono::system_clock::time_point> ||
     std::is_same_v<T, LocalTimestamp> || std::is_same_v<T, TimeOfDay> ||
     std::is_same_v<T, UuidValue> || std::is_same_v<T, nlohmann::json> ||
     std::is_same_v<T, JsonDocument> || std::is_same_v<T, Value>;
@@ -152,8 +163,7 @@ concept ToValue = ValueType<std::remove_cvref_t<T>> || std::is_convertible_v<T, 
                   (is_optional_v<T>&& ValueType<typename std::remove_cvref_t<T>::value_type>) ||
                   std::is_same_v<std::remove_cvref_t<T>, std::nullopt_t> ||
                   std::is_same_v<std::remove_cvref_t<T>, std::nullptr_t> ||
-                  std::is_same_v<std::remove_cvref_t<T>, Null> ||
-                  std::is_same_v<std::remove_cvref_t<T>, std::chrono::system_clock::time_point>;
+                  std::is_same_v<std::remove_cvref_t<T>, Null>;
 
 template <ToValue T>
 Value to_value(T&& v) {
@@ -169,13 +179,20 @@ Value to_value(T&& v) {
   } else if constexpr (std::is_same_v<U, bool>) {
     return Value{v};
   } else if constexpr (std::is_integral_v<U>) {
-    return Value{static_cast<std::int64_t>(v)};  // uint64 above INT64_MAX wraps; see docs/core.md
+    if constexpr (std::is_unsigned_v<U> && sizeof(U) >= sizeof(std::int64_t)) {
+      if (v > static_cast<U>(std::numeric_limits<std::int64_t>::max())) {
+        detail::throw_unsigned_out_of_range(v);
+      }
+    }
+    return Value{static_cast<std::int64_t>(v)};
   } else if constexpr (std::is_floating_point_v<U>) {
     return Value{static_cast<double>(v)};
   } else if constexpr (std::is_same_v<U, std::chrono::year_month_day>) {
     return Value{std::chrono::sys_days{v}};
   } else if constexpr (std::is_same_v<U, std::chrono::system_clock::time_point>) {
-    return Value{std::chrono::time_point_cast<std::chrono::microseconds>(v)};
+    // floor, not a cast: a cast rounds instants before 1970 towards the epoch, into the next
+    // microsecond (and possibly the next second or day).
+    return Value{std::chrono::floor<std::chrono::microseconds>(v)};
   } else if constexpr (std::is_same_v<U, std::string> || std::is_same_v<U, Bytes> ||
                        std::is_same_v<U, Decimal> || std::is_same_v<U, std::chrono::sys_days> ||
                        std::is_same_v<U, Timestamp> || std::is_same_v<U, LocalTimestamp> ||
@@ -203,6 +220,10 @@ void read_value(const Value& value, Bytes& out, std::string_view context);
 void read_value(const Value& value, Decimal& out, std::string_view context);
 void read_value(const Value& value, std::chrono::sys_days& out, std::string_view context);
 void read_value(const Value& value, Timestamp& out, std::string_view context);
+// ArgumentError naming the value when it is outside system_clock's range (nanoseconds in 64 bits:
+// 1677-09-21 to 2262-04-11); Timestamp holds every instant of years 1 to 9999.
+void read_value(const Value& value, std::chrono::system_clock::time_point& out,
+                std::string_view context);
 void read_value(const Value& value, LocalTimestamp& out, std::string_view context);
 void read_value(const Value& value, TimeOfDay& out, std::string_view context);
 void read_value(const Value& value, UuidValue& out, std::string_view context);
@@ -213,8 +234,7 @@ void read_value(const Value& value, JsonDocument& out, std::string_view context)
 }  // namespace detail
 
 template <class T>
-concept FromValue = ValueType<T> ||(is_optional_v<T>&& ValueType<typename T::value_type>) ||
-                    std::is_same_v<T, std::chrono::system_clock::time_point>;
+concept FromValue = ValueType<T> ||(is_optional_v<T>&& ValueType<typename T::value_type>);
 
 template <class T>
 requires FromValue<T> T value_from(const Value& value, std::string_view context = "value") {
@@ -255,10 +275,6 @@ requires FromValue<T> T value_from(const Value& value, std::string_view context 
     std::chrono::sys_days out{};
     detail::read_value(value, out, context);
     return std::chrono::year_month_day{out};
-  } else if constexpr (std::is_same_v<T, std::chrono::system_clock::time_point>) {
-    Timestamp out{};
-    detail::read_value(value, out, context);
-    return out;
   } else if constexpr (std::is_same_v<T, std::string>) {
     if (const auto* exact = std::get_if<std::string>(&value)) return *exact;
     std::string out;

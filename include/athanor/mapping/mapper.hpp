@@ -16,6 +16,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -165,6 +166,12 @@ class ColumnWriter {
     } else if constexpr (std::is_same_v<M, bool>) {
       detail::append_value(values_, member);
     } else if constexpr (std::is_integral_v<M>) {
+      if constexpr (std::is_unsigned_v<M> && sizeof(M) >= sizeof(std::int64_t)) {
+        // No SQL integer type holds it; a cast would store a negative number.
+        if (member > static_cast<M>(std::numeric_limits<std::int64_t>::max())) {
+          detail::throw_unsigned_out_of_range(member);
+        }
+      }
       detail::append_value(values_, static_cast<std::int64_t>(member));
     } else if constexpr (std::is_floating_point_v<M>) {
       detail::append_value(values_, static_cast<double>(member));

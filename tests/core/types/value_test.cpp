@@ -353,6 +353,50 @@ TEST(ValueFromTest, ToValueRoundTrips) {
   EXPECT_EQ(value_from<chrono::sys_days>(to_value(chrono::year{1} / 1 / 1)), ymd(1, 1, 1));
 }
 
+TEST(ValueFromTest, SystemClockTimePointsAndTheirOptionals) {
+  using TimePoint = chrono::system_clock::time_point;
+  const TimePoint t = TimePoint{ymd(2040, 1, 1)} + 1us;
+  EXPECT_EQ(to_value(t), Value{utc(2040, 1, 1, 1us)});
+  EXPECT_EQ(to_value(std::optional<TimePoint>{t}), Value{utc(2040, 1, 1, 1us)});
+  EXPECT_EQ(to_value(std::optional<TimePoint>{}), Value{});
+  EXPECT_EQ(value_from<TimePoint>(Value{utc(2040, 1, 1, 1us)}), t);
+  EXPECT_EQ(value_from<std::optional<TimePoint>>(Value{utc(2040, 1, 1, 1us)}), t);
+  EXPECT_EQ(value_from<std::optional<TimePoint>>(Value{}), std::nullopt);
+  // Floored, not truncated towards the epoch: 1 ns before 1970 is in 1969.
+  EXPECT_EQ(to_value(TimePoint{} - 1ns), Value{utc(1969, 12, 31, 23h + 59min + 59s + 999999us)});
+  // system_clock's span ends in 1677 and 2262; Timestamp's goes on, and the read says so.
+  const TimePoint latest{chrono::floor<chrono::microseconds>(TimePoint::max())};
+  EXPECT_EQ(value_from<TimePoint>(to_value(latest)), latest);
+  const std::string message = [] {
+    try {
+      (void)value_from<TimePoint>(Value{utc(9999, 12, 31)}, "column 'at'");
+    } catch (const ArgumentError& e) {
+      return std::string(e.what());
+    }
+    return std::string("nothing thrown");
+  }();
+  EXPECT_EQ(message,
+            "column 'at': '9999-12-31 00:00:00+00:00' is out of range for "
+            "std::chrono::system_clock::time_point (1677-09-21 00:12:43.145225 to "
+            "2262-04-11 23:47:16.854775 UTC); read it as athanor::Timestamp, which holds every "
+            "instant of the years 1 to 9999");
+  EXPECT_THROW((void)value_from<TimePoint>(Value{utc(1, 1, 1)}), ArgumentError);
+}
+
+TEST(ToValueTest, UnsignedValuesAboveInt64MaxAreRefused) {
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(to_value(kMax), Value{std::numeric_limits<std::int64_t>::max()});
+  try {
+    (void)to_value(kMax + 1);
+    FAIL() << "2^63 was converted";
+  } catch (const ArgumentError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "unsigned value 9223372036854775808 is above INT64_MAX (9223372036854775807), the "
+              "largest value an SQL integer column holds");
+  }
+  EXPECT_THROW((void)to_value(std::optional<std::uint64_t>{~std::uint64_t{0}}), ArgumentError);
+}
+
 // ---- type names --------------------------------------------------------------------------------
 
 TEST(TypeNameTest, SpellsGenericNames) {
