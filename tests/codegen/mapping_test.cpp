@@ -162,10 +162,10 @@ TEST(MappingTables, ColumnsCarryTypesAndOptions) {
 
 TEST(MappingTables, ToJsonDescribesTheModels) {
   nlohmann::json json = athanor::to_json(athanor::model_metadata());
-  const nlohmann::json& authors = json["tables"]["authors"];
+  const nlohmann::json& authors = json["authors"];
   EXPECT_EQ(authors["comment"], "People who write books");
   EXPECT_EQ(authors["info"]["owner"], "catalog");
-  const nlohmann::json& books = json["tables"]["books"];
+  const nlohmann::json& books = json["books"];
   ASSERT_EQ(books["foreign_keys"].size(), 1u);
   EXPECT_EQ(books["foreign_keys"][0]["references"], "authors.id");
 }
