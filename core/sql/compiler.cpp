@@ -3,8 +3,9 @@
 // Turns a statement tree (detail/sql_ast.hpp) into SQL text for one dialect plus the list of its
 // bound parameters in placeholder order. Everything a backend spells differently is asked of the
 // Dialect (placeholders, quoting, LIMIT/OFFSET, RETURNING, ILIKE, IS DISTINCT FROM, DEFAULT
-// VALUES, FOR UPDATE); this file never asks which backend it compiles for. Results are cached on
-// the statement, so a statement executed again costs one cache lookup.
+// VALUES, FOR UPDATE, concatenation, CAST types); this file never asks which backend it compiles
+// for. Results are cached on the statement, so a statement executed again costs one cache
+// lookup.
 //
 // Values are never written into the SQL text: every one becomes a placeholder and a BindSlot.
 // Literal values compared with a column get an anonymous key made unique per statement
@@ -136,6 +137,10 @@ constexpr int kComparison = 5;
 constexpr int kConcat = 6;
 constexpr int kAdditive = 7;
 constexpr int kMultiplicative = 8;
+// SQLite's || binds more tightly than * and /, so an operand of a concatenation is parenthesized
+// unless it is an atom; COLLATE binds more tightly still on every backend.
+constexpr int kConcatOperand = 9;
+constexpr int kCollation = 10;
 constexpr int kAtom = 100;
 
 int operator_precedence(std::string_view op) noexcept {
@@ -176,6 +181,10 @@ int precedence(const Node& n) noexcept {
       return n.negate ? kComparison : kAtom;
     case NodeKind::kLabel:
       return n.children.empty() ? kAtom : precedence(*n.children.front());
+    case NodeKind::kConcat:
+      return kConcat;
+    case NodeKind::kCollate:
+      return kCollation;
     default:
       return kAtom;
   }
@@ -793,7 +802,9 @@ class SqlCompiler {
   // Renders `n` as an operand of an operator of precedence `parent` (see the precedence table).
   void operand(const Node& n, int parent, std::string_view parent_op, const Scope& scope) {
     const Node& e = unlabeled(n);  // a label only names a select-list column
-    const int p = precedence(e);
+    // CONCAT(...) is a function call, which binds like an atom.
+    const int p =
+        e.kind == NodeKind::kConcat && !dialect_.supports_concat_operator() ? kAtom : precedence(e);
     const bool chained = (e.kind == NodeKind::kBinary || e.kind == NodeKind::kBooleanList) &&
                          e.text == parent_op && is_associative(parent_op);
     const bool parenthesize = p < parent || (p == parent && !chained);
@@ -882,8 +893,16 @@ class SqlCompiler {
         sql_ += "CAST(";
         operand(child_of(n, 0), kNoPrecedence, {}, scope);
         sql_ += " AS ";
-        sql_ += n.text;
+        sql_ += n.type ? dialect_.cast_type(*n.type) : n.text;
         sql_ += ')';
+        return;
+      case NodeKind::kConcat:
+        concat(n, scope);
+        return;
+      case NodeKind::kCollate:
+        operand(child_of(n, 0), kCollation, "COLLATE", scope);
+        sql_ += " COLLATE ";
+        quote(n.text);
         return;
       case NodeKind::kDistinctFrom: {
         // The hook receives rendered operands; it must keep them in this order, as their
@@ -992,6 +1011,21 @@ class SqlCompiler {
     sql_ += n.negate ? " NOT " : " ";
     sql_ += n.case_insensitive && !emulated ? "ILIKE " : "LIKE ";
     side(child_of(n, 1));
+    if (!n.text.empty()) {
+      sql_ += " ESCAPE ";
+      sql_ += dialect_.quote_string_literal(n.text);
+    }
+  }
+
+  void concat(const Node& n, const Scope& scope) {
+    if (n.children.empty()) throw CompileError("malformed expression: nothing to concatenate");
+    const bool function_form = !dialect_.supports_concat_operator();
+    if (function_form) sql_ += "CONCAT(";
+    for (std::size_t i = 0; i < n.children.size(); ++i) {
+      if (i > 0) sql_ += function_form ? ", " : " || ";
+      operand(child_of(n, i), function_form ? kNoPrecedence : kConcatOperand, {}, scope);
+    }
+    if (function_form) sql_ += ')';
   }
 
   // ---- bound parameters and names ----

@@ -11,6 +11,7 @@
 
 #include "athanor/core/dialect.hpp"
 #include "athanor/core/error.hpp"
+#include "athanor/core/types.hpp"
 
 namespace athanor {
 
@@ -126,6 +127,14 @@ std::string Dialect::limit_offset_clause(std::optional<std::int64_t> limit,
 std::string Dialect::distinct_from(const std::string& lhs, const std::string& rhs,
                                    bool negate) const {
   return lhs + (negate ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ") + rhs;
+}
+
+std::string Dialect::cast_type(const TypeEngine& type) const {
+  static constexpr TypeSpelling kStandardCastTypes{.double_type = "DOUBLE PRECISION",
+                                                   .datetime = "TIMESTAMP",
+                                                   .datetime_tz = "TIMESTAMP WITH TIME ZONE",
+                                                   .enum_as_varchar = true};
+  return render_type(type, kStandardCastTypes);
 }
 
 std::string Dialect::insert_default_values(const std::string& quoted_table) const {

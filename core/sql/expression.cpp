@@ -159,6 +159,65 @@ ColumnElement unary_function(std::string name, const ColumnElement& expr) {
       Node{.kind = NodeKind::kFunction, .text = std::move(name), .children = {expr.node_ptr()}});
 }
 
+// `parts` concatenated; nested concatenations are flattened into one list, so that MySQL gets
+// one CONCAT(a, b, c).
+ColumnElement concat_of(const std::vector<NodePtr>& parts) {
+  std::vector<NodePtr> children;
+  for (const NodePtr& part : parts) {
+    if (part->kind == NodeKind::kConcat) {
+      children.insert(children.end(), part->children.begin(), part->children.end());
+    } else {
+      children.push_back(part);
+    }
+  }
+  return element(Node{.kind = NodeKind::kConcat, .children = std::move(children)});
+}
+
+// The escape character a LIKE built from `options` declares ("" for none).
+std::string like_escape(const LikeOptions& options, std::string_view operator_name) {
+  if (options.escape &&
+      (*options.escape == '%' || *options.escape == '_' || *options.escape == '\0')) {
+    throw ArgumentError(std::string(operator_name) +
+                        "(): the escape character may not be '%', '_' or NUL");
+  }
+  if (options.escape) return std::string(1, *options.escape);
+  return options.autoescape ? "/" : "";
+}
+
+// `text` with %, _ and the escape character itself preceded by `escape`.
+std::string escaped_like_text(std::string_view text, char escape) {
+  std::string out;
+  out.reserve(text.size() + 4);
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == escape) out += escape;
+    out += c;
+  }
+  return out;
+}
+
+// x LIKE <before><value><after>, the whole pattern one bound value.
+ColumnElement like_pattern(const NodePtr& subject, std::string_view operator_name,
+                           std::string value, const LikeOptions& options, std::string_view before,
+                           std::string_view after) {
+  std::string escape = like_escape(options, operator_name);
+  std::string pattern(before);
+  pattern += options.autoescape ? escaped_like_text(value, escape.front()) : value;
+  pattern += after;
+  return element(Node{.kind = NodeKind::kLike,
+                      .text = std::move(escape),
+                      .children = {subject, literal_for(*subject, Value{std::move(pattern)})}});
+}
+
+// x LIKE <before> || expr || <after>, the wildcards bound values.
+ColumnElement like_expression(const NodePtr& subject, const ColumnElement& expr, bool before,
+                              bool after) {
+  std::vector<NodePtr> parts;
+  if (before) parts.push_back(literal(Value{std::string("%")}).node_ptr());
+  parts.push_back(expr.node_ptr());
+  if (after) parts.push_back(literal(Value{std::string("%")}).node_ptr());
+  return element(Node{.kind = NodeKind::kLike, .children = {subject, concat_of(parts).node_ptr()}});
+}
+
 // ---- FROM items and joins ----------------------------------------------------------------------
 
 void tables_of(const FromNode& from, std::vector<const Table*>& out) {
@@ -285,11 +344,21 @@ const Column& checked_column(const Table& table, const std::string& name) {
   return *column;
 }
 
+// A column given as a values() key must belong to the statement's table.
+void check_column_of(const Column* column, const Table& table) {
+  if (column == nullptr || column->table() == &table) return;
+  std::string name =
+      column->table() != nullptr ? column->table()->name() + "." + column->name() : column->name();
+  throw ArgumentError("values(): column '" + name + "' is not a column of table '" + table.name() +
+                      "'");
+}
+
 // Bound values keyed by column name; later repeats of a name replace earlier ones.
 std::vector<std::pair<std::string, NodePtr>> value_row(const Table& table, Params params) {
   std::vector<std::pair<std::string, NodePtr>> row;
   row.reserve(params.size());
   for (Param& p : params) {
+    check_column_of(p.column, table);
     checked_column(table, p.name);
     NodePtr bind = make_node(Node{
         .kind = NodeKind::kBind, .text = p.name, .value = std::move(p.value), .has_value = true});
@@ -413,6 +482,48 @@ ColumnElement ColumnElement::op(std::string_view sql_operator, const ColumnEleme
   return binary(*this, sql_operator, other);
 }
 
+ColumnElement ColumnElement::startswith(std::string prefix, LikeOptions options) const {
+  return like_pattern(node_, "startswith", std::move(prefix), options, "", "%");
+}
+
+ColumnElement ColumnElement::endswith(std::string suffix, LikeOptions options) const {
+  return like_pattern(node_, "endswith", std::move(suffix), options, "%", "");
+}
+
+ColumnElement ColumnElement::contains(std::string text, LikeOptions options) const {
+  return like_pattern(node_, "contains", std::move(text), options, "%", "%");
+}
+
+ColumnElement ColumnElement::startswith(const ColumnElement& prefix) const {
+  return like_expression(node_, prefix, false, true);
+}
+
+ColumnElement ColumnElement::endswith(const ColumnElement& suffix) const {
+  return like_expression(node_, suffix, true, false);
+}
+
+ColumnElement ColumnElement::contains(const ColumnElement& text) const {
+  return like_expression(node_, text, true, true);
+}
+
+ColumnElement ColumnElement::concat(const ColumnElement& other) const {
+  return concat_of({node_, keyed(other.node_ptr(), *node_)});
+}
+
+ColumnElement ColumnElement::literal_for_this(Value value) const {
+  return ColumnElement(literal_for(*node_, std::move(value)));
+}
+
+ColumnElement ColumnElement::collate(std::string collation) const {
+  if (collation.empty()) throw ArgumentError("collate() needs a collation name");
+  return element(
+      Node{.kind = NodeKind::kCollate, .text = std::move(collation), .children = {node_}});
+}
+
+ColumnElement ColumnElement::cast(const TypeEngine& type) const {
+  return athanor::cast(*this, type);
+}
+
 // ---- free expression functions
 // -------------------------------------------------------------------
 
@@ -427,6 +538,19 @@ ColumnElement bindparam(std::string name) {
   if (name.empty()) throw ArgumentError("bindparam() needs a non-empty name");
   return element(Node{.kind = NodeKind::kBind, .text = std::move(name)});
 }
+
+namespace detail {
+
+const Column& key_column(const ColumnElement& key) {
+  const Node& n = key.node();
+  if (n.kind != NodeKind::kColumn || n.column == nullptr) {
+    throw ArgumentError(
+        "a parameter key must be a table column (or a column name), not another expression");
+  }
+  return *n.column;
+}
+
+}  // namespace detail
 
 ColumnElement null() { return element(Node{.kind = NodeKind::kKeyword, .text = "NULL"}); }
 ColumnElement true_() { return element(Node{.kind = NodeKind::kKeyword, .text = "true"}); }
@@ -452,7 +576,14 @@ ColumnElement exists(const Select& subquery) {
   return element(Node{.kind = NodeKind::kExists, .select = select_state(subquery)});
 }
 
+ColumnElement cast(const ColumnElement& expr, const TypeEngine& type) {
+  return element(Node{.kind = NodeKind::kCast,
+                      .children = {expr.node_ptr()},
+                      .type = std::make_shared<const TypeEngine>(type)});
+}
+
 ColumnElement cast(const ColumnElement& expr, std::string sql_type) {
+  if (sql_type.empty()) throw ArgumentError("cast() needs a type");
   return element(
       Node{.kind = NodeKind::kCast, .text = std::move(sql_type), .children = {expr.node_ptr()}});
 }
@@ -675,7 +806,7 @@ Insert insert(const Table& table) {
 Params::Params(std::initializer_list<detail::ParamInit> params) {
   reserve(params.size());
   for (const detail::ParamInit& param : params) {
-    emplace_back(std::move(param.name), std::move(param.value));
+    emplace_back(std::move(param.name), std::move(param.value), param.column);
   }
 }
 
@@ -745,6 +876,17 @@ Update Update::values(std::vector<std::pair<std::string, ColumnElement>> values)
   }
   merge_values(s->values, std::move(row));
   return Update(std::move(s));
+}
+
+Update Update::values(std::vector<ColumnAssignment> values) const {
+  std::vector<std::pair<std::string, ColumnElement>> named;
+  named.reserve(values.size());
+  const Table& table = target_table(static_cast<const UpdateState&>(state()).table, "UPDATE");
+  for (ColumnAssignment& assignment : values) {
+    check_column_of(assignment.column, table);
+    named.emplace_back(assignment.column->name(), std::move(assignment.value));
+  }
+  return this->values(std::move(named));
 }
 
 Update Update::returning(const std::vector<ColumnElement>& columns) const {

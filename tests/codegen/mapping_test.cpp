@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "athanor/core/detail/sql_ast.hpp"
 #include "catalog.athanor.hpp"
 #include "library.athanor.hpp"
 #include "options.athanor.hpp"
@@ -162,10 +163,10 @@ TEST(MappingTables, ColumnsCarryTypesAndOptions) {
 
 TEST(MappingTables, ToJsonDescribesTheModels) {
   nlohmann::json json = athanor::to_json(athanor::model_metadata());
-  const nlohmann::json& authors = json["tables"]["authors"];
+  const nlohmann::json& authors = json["authors"];
   EXPECT_EQ(authors["comment"], "People who write books");
   EXPECT_EQ(authors["info"]["owner"], "catalog");
-  const nlohmann::json& books = json["tables"]["books"];
+  const nlohmann::json& books = json["books"];
   ASSERT_EQ(books["foreign_keys"].size(), 1u);
   EXPECT_EQ(books["foreign_keys"][0]["references"], "authors.id");
 }
@@ -351,6 +352,44 @@ TEST(MappingExpressions, TypedColumnsBuildCoreExpressions) {
   auto nulls = athanor::select(library::Author_::table())
                    .where(library::Author_::birth_year == std::nullopt);
   EXPECT_NE(athanor::to_string(nulls, "sqlite").find("authors.born_in IS NULL"), std::string::npos);
+}
+
+// Typed descriptors name the columns of values() and convert each value as the member is stored
+// (an enum as its label, or its number with IntegerStorage); text columns offer the string
+// operators.
+TEST(MappingExpressions, TypedColumnsAreValuesKeysAndOfferStringOperators) {
+  using catalog::Item_;
+  auto insert = athanor::insert(Item_::table())
+                    .values({{Item_::label, "x"},
+                             {Item_::color, catalog::Color::kGreen},
+                             {Item_::priority, catalog::Priority::kHigh},
+                             {Item_::medium, 7}});
+  EXPECT_EQ(athanor::to_string(insert, "sqlite").substr(0, 26), "INSERT INTO items (medium,");
+  auto compiled = athanor::detail::compile(insert.state(), *athanor::make_dialect("sqlite"));
+  std::vector<athanor::Value> by_key(4);
+  for (const athanor::detail::BindSlot& slot : compiled->binds) {
+    if (slot.key == "label") by_key[0] = slot.literal.value_or(athanor::Value{});
+    if (slot.key == "color") by_key[1] = slot.literal.value_or(athanor::Value{});
+    if (slot.key == "priority") by_key[2] = slot.literal.value_or(athanor::Value{});
+    if (slot.key == "medium") by_key[3] = slot.literal.value_or(athanor::Value{});
+  }
+  EXPECT_EQ(by_key, (std::vector<athanor::Value>{std::string("x"), std::string("green"),
+                                                 std::int64_t{10}, std::int64_t{7}}));
+
+  auto update = athanor::update(Item_::table())
+                    .where(Item_::id == 1)
+                    .values({{Item_::medium, Item_::medium + 1}, {Item_::label, Item_::body}});
+  EXPECT_EQ(athanor::to_string(update, "postgresql"),
+            "UPDATE items SET medium=medium + $1, label=body WHERE id = $2");
+  EXPECT_THROW((void)athanor::insert(library::Author_::table()).values({{Item_::label, "x"}}),
+               athanor::ArgumentError);
+
+  auto strings = athanor::select(Item_::id).where(
+      Item_::label.startswith("a_", {.autoescape = true}) && Item_::body.contains(Item_::label) &&
+      Item_::label.concat("!").collate("C") == "b!");
+  EXPECT_EQ(athanor::to_string(strings, "mysql"),
+            "SELECT items.id FROM items WHERE items.label LIKE ? ESCAPE '/' AND items.body LIKE "
+            "CONCAT(?, items.label, ?) AND CONCAT(items.label, ?) COLLATE `C` = ?");
 }
 
 TEST(MappingRelationships, DirectionsAndJoinsAreResolved) {

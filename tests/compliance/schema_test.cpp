@@ -271,9 +271,9 @@ TEST_F(SchemaTest, CommentsAreStoredAndInfoStaysInTheMetadata) {
   EXPECT_EQ(columns[2].comment, "");
 
   nlohmann::json json = to_json(md);
-  EXPECT_EQ(json["tables"]["users"]["info"], (nlohmann::json{{"owner", "accounts-team"}}));
-  EXPECT_EQ(json["tables"]["users"]["columns"][1]["info"], (nlohmann::json{{"pii", true}}));
-  EXPECT_EQ(json["tables"]["users"]["columns"][1]["comment"], tricky);
+  EXPECT_EQ(json["users"]["info"], (nlohmann::json{{"owner", "accounts-team"}}));
+  EXPECT_EQ(json["users"]["columns"][1]["info"], (nlohmann::json{{"pii", true}}));
+  EXPECT_EQ(json["users"]["columns"][1]["comment"], tricky);
 }
 
 TEST_F(SchemaTest, TablesWithoutCommentsReflectEmptyComments) {

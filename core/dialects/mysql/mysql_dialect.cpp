@@ -143,6 +143,39 @@ std::string MySqlDialect::insert_default_values(const std::string& quoted_table)
   return "INSERT INTO " + quoted_table + " () VALUES ()";
 }
 
+std::string MySqlDialect::cast_type(const TypeEngine& type) const {
+  // CAST takes its own short list of type names here, not the column types of DDL.
+  return std::visit(
+      Overloaded{
+          [](const Integer&) -> std::string { return "SIGNED"; },
+          [](const BigInteger&) -> std::string { return "SIGNED"; },
+          [](const SmallInteger&) -> std::string { return "SIGNED"; },
+          [](const Boolean&) -> std::string { return "SIGNED"; },
+          [](const Float&) -> std::string { return "FLOAT"; },
+          [](const Double&) -> std::string { return "DOUBLE"; },
+          [](const Numeric& n) -> std::string {
+            if (n.precision && n.scale) {
+              return fmt::format("DECIMAL({}, {})", *n.precision, *n.scale);
+            }
+            if (n.precision) return fmt::format("DECIMAL({})", *n.precision);
+            return "DECIMAL(65, 30)";  // as in type_ddl: a bare DECIMAL has no fraction
+          },
+          [](const String& s) -> std::string {
+            return s.length ? fmt::format("CHAR({})", *s.length) : std::string("CHAR");
+          },
+          [](const Text&) -> std::string { return "CHAR"; },
+          [](const Date&) -> std::string { return "DATE"; },
+          [](const DateTime&) -> std::string { return "DATETIME(6)"; },
+          [](const Time&) -> std::string { return "TIME(6)"; },
+          [](const LargeBinary&) -> std::string { return "BINARY"; },
+          // MariaDB's JSON is text (LONGTEXT with a check); only MySQL has a JSON cast.
+          [&](const JSON&) -> std::string { return version_.mariadb ? "CHAR" : "JSON"; },
+          [](const Uuid&) -> std::string { return "CHAR(36)"; },
+          [](const Enum&) -> std::string { return "CHAR"; },
+      },
+      type);
+}
+
 // ---- DDL hooks --------------------------------------------------------------------------------
 
 std::string MySqlDialect::type_ddl(const Column& column) const {

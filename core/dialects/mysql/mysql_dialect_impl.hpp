@@ -59,6 +59,8 @@ class MySqlDialect final : public Dialect {
   std::string distinct_from(const std::string& lhs, const std::string& rhs,
                             bool negate) const override;
   std::string insert_default_values(const std::string& quoted_table) const override;
+  bool supports_concat_operator() const override { return false; }
+  std::string cast_type(const TypeEngine& type) const override;
   std::size_t max_bind_parameters() const override { return 65535; }
   std::size_t insertmanyvalues_page_size() const override { return 1000; }
   // With MariaDB's bulk protocol the driver sends all parameter rows of one prepared INSERT in

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
@@ -72,6 +73,27 @@ std::string SqliteDialect::type_ddl(const Column& column) const {
     return "INTEGER";
   }
   return sqlite_type_name(column.type());
+}
+
+std::string SqliteDialect::cast_type(const TypeEngine& type) const {
+  // A CAST converts to a storage class, chosen by the type name's affinity: a DDL name such as
+  // DATETIME has NUMERIC affinity and would turn '2024-05-01' into 2024. So each type casts to
+  // the class its values are stored as (dates, times, UUIDs and JSON as text).
+  static constexpr TypeSpelling kSqliteCastTypes{.big_integer = "INTEGER",
+                                                 .small_integer = "INTEGER",
+                                                 .boolean = "INTEGER",
+                                                 .float_type = "REAL",
+                                                 .double_type = "REAL",
+                                                 .date = "TEXT",
+                                                 .datetime = "TEXT",
+                                                 .datetime_tz = "TEXT",
+                                                 .time = "TEXT",
+                                                 .binary = "BLOB",
+                                                 .json = "TEXT",
+                                                 .uuid = "TEXT"};
+  if (std::holds_alternative<String>(type) || std::holds_alternative<Enum>(type)) return "TEXT";
+  if (std::holds_alternative<Numeric>(type)) return "NUMERIC";
+  return render_type(type, kSqliteCastTypes);
 }
 
 std::string SqliteDialect::column_comment_ddl(const Column& column) const {

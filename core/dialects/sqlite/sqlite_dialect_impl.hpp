@@ -52,6 +52,7 @@ class SqliteDialect final : public Dialect {
 
   // ---- DDL hooks ----
   std::string type_ddl(const Column& column) const override;
+  std::string cast_type(const TypeEngine& type) const override;
   bool inline_autoincrement_primary_key() const override { return true; }
   std::string column_comment_ddl(const Column& column) const override;
   std::vector<std::string> create_table_ddl(

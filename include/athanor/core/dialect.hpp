@@ -16,6 +16,7 @@
 
 #include "athanor/core/driver.hpp"
 #include "athanor/core/reflection.hpp"
+#include "athanor/core/types.hpp"
 #include "athanor/core/url.hpp"
 
 namespace athanor {
@@ -77,6 +78,12 @@ class Dialect {
   // "a IS [NOT] DISTINCT FROM b" by default.
   virtual std::string distinct_from(const std::string& lhs, const std::string& rhs,
                                     bool negate) const;
+  // Whether strings concatenate with the || operator (SQL's); when false, with
+  // CONCAT(a, b, ...) (MySQL/MariaDB, where || is a logical OR).
+  virtual bool supports_concat_operator() const { return true; }
+  // The type written in CAST(x AS type) for `type`. Default: standard SQL names. Throws
+  // CompileError for a type the backend cannot cast to.
+  virtual std::string cast_type(const TypeEngine& type) const;
   // INSERT statement for a row with no column values.
   virtual std::string insert_default_values(const std::string& quoted_table) const;
   // Maximum number of bound parameters in one statement, for multi-row INSERT batching.

@@ -217,10 +217,14 @@ class MetaData {
   std::deque<std::unique_ptr<Table>> tables_;
 };
 
-// SQLAlchemy-style serialization: {"tables": {name: {"comment", "info", "columns": [{"name",
-// "type", "primary_key", "nullable", "comment", "info"}...], "foreign_keys": [{"column",
-// "references"}...]}}}.
+// The shape of SQLAlchemy users' serialize_metadata: {table name: table, ...} with, per table,
+// "comment", "info", "columns" ([{"name", "type", "primary_key", "nullable", "comment", "info",
+// "server_default", "autoincrement"}]), "foreign_keys" ([{"column", "references", "ondelete",
+// "onupdate"}]), "constraints" ([{"type": "primary_key"|"unique"|"check"|"foreign_key", "name",
+// "columns", ...}]) and "indexes" ([{"name", "columns", "unique"}]). Every key is present; unset
+// values are null. docs/core.md has the full description and an example.
 nlohmann::json to_json(const MetaData& metadata);
+// One table's entry of to_json(metadata).
 nlohmann::json to_json(const Table& table);
 
 }  // namespace athanor

@@ -8,6 +8,7 @@
 // Thread-safety: statements may be shared between threads once built.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -17,11 +18,13 @@
 #include <utility>
 #include <vector>
 
+#include "athanor/core/types.hpp"
 #include "athanor/core/value.hpp"
 
 namespace athanor {
 
 class Column;
+class ColumnElement;
 class Table;
 class Dialect;
 
@@ -30,16 +33,54 @@ struct Node;
 struct FromNode;
 struct StatementState;
 struct SelectState;
+
+// A column given as a parameter key ({users.c("email"), "x"}, {User_::email, "x"}): a Core
+// Column, a column expression, or a typed column descriptor (athanor/mapping/column.hpp).
+template <class C>
+concept ColumnKey = std::same_as<C, Column> || std::derived_from<C, ColumnElement>;
+// Typed column descriptors convert a value themselves and reject one of the wrong type at
+// compile time (their bind_value() is deleted for it).
+template <class C>
+concept TypedColumnKey = ColumnKey<C> && requires {
+  typename C::column_type;
+};
+
+// The table column a key names. Throws ArgumentError when the expression is not a table column.
+const Column& key_column(const ColumnElement& key);
+inline const Column& key_column(const Column& key) { return key; }
+
+template <class C, class V>
+Value key_value(const C& key, V&& value) {
+  if constexpr (TypedColumnKey<C>) {
+    return key.bind_value(std::forward<V>(value));
+  } else {
+    static_assert(ToValue<V>, "the value given for a column cannot be bound as a parameter");
+    return to_value(std::forward<V>(value));
+  }
+}
 }  // namespace detail
 
-// A named parameter value: {"email", "jan@sirus.ai"}. (The name is taken as a string_view, so
-// that a literal becomes the std::string in place, without a temporary string.)
+// A named parameter value: {"email", "jan@sirus.ai"}, or with the column itself as the key:
+// {users.c("email"), "jan@sirus.ai"}, {User_::email, "jan@sirus.ai"} (a typed descriptor checks
+// the value's type at compile time). (The name is taken as a string_view, so that a literal
+// becomes the std::string in place, without a temporary string.)
 struct Param {
   template <ToValue T>
   Param(std::string_view param_name, T&& param_value)  // NOLINT(google-explicit-constructor)
       : name(param_name), value(to_value(std::forward<T>(param_value))) {}
+  template <class C, class T>
+  requires detail::ColumnKey<C> &&(!std::derived_from<std::remove_cvref_t<T>, ColumnElement>)
+      Param(const C& key, T&& param_value)  // NOLINT(google-explicit-constructor)
+      : name(detail::key_column(key).name()),
+        value(detail::key_value(key, std::forward<T>(param_value))),
+        column(&detail::key_column(key)) {}
+  Param(std::string param_name, Value param_value, const Column* param_column)
+      : name(std::move(param_name)), value(std::move(param_value)), column(param_column) {}
   std::string name;
   Value value;
+  // The column named, when the key was a column (values() then checks it is the target
+  // table's); null for a key given by name.
+  const Column* column = nullptr;
 };
 
 namespace detail {
@@ -50,8 +91,15 @@ struct ParamInit {
   template <ToValue T>
   ParamInit(std::string_view param_name, T&& param_value)  // NOLINT(google-explicit-constructor)
       : name(param_name), value(to_value(std::forward<T>(param_value))) {}
+  template <class C, class T>
+  requires ColumnKey<C> &&(!std::derived_from<std::remove_cvref_t<T>, ColumnElement>)
+      ParamInit(const C& key, T&& param_value)  // NOLINT(google-explicit-constructor)
+      : name(key_column(key).name()),
+        value(key_value(key, std::forward<T>(param_value))),
+        column(&key_column(key)) {}
   mutable std::string name;
   mutable Value value;
+  const Column* column = nullptr;
 };
 }  // namespace detail
 
@@ -66,6 +114,16 @@ class Params : public std::vector<Param> {
 };
 
 class Select;
+
+// Options of startswith(), endswith() and contains() (SQLAlchemy's `autoescape` and `escape`).
+struct LikeOptions {
+  // Match %, _ and the escape character in the value as themselves: they are escaped in the
+  // bound value, and the comparison gets an ESCAPE clause. Without it they stay wildcards.
+  bool autoescape = false;
+  // The ESCAPE character of the comparison ('/' when autoescape is on and none is given). It
+  // may not be % or _ (ArgumentError).
+  std::optional<char> escape;
+};
 
 // A SQL expression: a column, a bound value, an operator applied to expressions, a function call,
 // a label, a subquery. Comparison operators build expressions, they do not compare.
@@ -90,8 +148,33 @@ class ColumnElement {
   ColumnElement not_ilike(std::string pattern) const;
   ColumnElement between(Value low, Value high) const;
   ColumnElement is_distinct_from(const ColumnElement& other) const;
-  // Explicit operator, e.g. op("||").
+  // Explicit operator, e.g. op("@>"). (For string concatenation use concat(), which is spelled
+  // for each backend.)
   ColumnElement op(std::string_view sql_operator, const ColumnElement& other) const;
+
+  // LIKE with the value as a prefix / suffix / substring: `x LIKE ?` with "value%", "%value",
+  // "%value%" bound. Case sensitivity is the backend's LIKE's (PostgreSQL: sensitive; SQLite:
+  // insensitive for ASCII; MySQL/MariaDB: as the column's collation says).
+  ColumnElement startswith(std::string prefix, LikeOptions options = {}) const;
+  ColumnElement endswith(std::string suffix, LikeOptions options = {}) const;
+  ColumnElement contains(std::string text, LikeOptions options = {}) const;
+  // The same with an expression: `x LIKE y || '%'` (the '%' a bound parameter too; the
+  // expression's own % and _ are wildcards).
+  ColumnElement startswith(const ColumnElement& prefix) const;
+  ColumnElement endswith(const ColumnElement& suffix) const;
+  ColumnElement contains(const ColumnElement& text) const;
+  // String concatenation: `x || y` on SQLite and PostgreSQL, CONCAT(x, y) on MySQL/MariaDB.
+  // NULL when either side is NULL, on every backend.
+  ColumnElement concat(const ColumnElement& other) const;
+  template <ToValue T>
+  ColumnElement concat(T&& value) const {
+    return concat(literal_for_this(to_value(std::forward<T>(value))));
+  }
+  // `x COLLATE name`. The name is quoted as an identifier where it needs quoting (PostgreSQL's
+  // "C"); which collations exist is the backend's business (an unknown one is its error).
+  ColumnElement collate(std::string collation) const;
+  // CAST(x AS type), the type spelled by the dialect (see athanor::cast).
+  ColumnElement cast(const TypeEngine& type) const;
 
   template <class T>
   requires ToValue<T> ColumnElement in_(std::initializer_list<T> values)
@@ -105,6 +188,9 @@ class ColumnElement {
   const std::shared_ptr<const detail::Node>& node_ptr() const noexcept { return node_; }
 
  private:
+  // `value` as a bound parameter named after this expression when it is a column.
+  ColumnElement literal_for_this(Value value) const;
+
   std::shared_ptr<const detail::Node> node_;
 };
 
@@ -120,10 +206,27 @@ ColumnElement false_();
 // never pass user input.
 ColumnElement literal_column(std::string sql);
 
+// AND / OR of the clauses: and_(a, b, c), or a list built up at run time, and_(clauses). An
+// empty list is true (AND) or false (OR); one clause is that clause.
 ColumnElement and_(const std::vector<ColumnElement>& clauses);
 ColumnElement or_(const std::vector<ColumnElement>& clauses);
+template <class... E>
+requires(std::convertible_to<const E&, ColumnElement>&&...) ColumnElement
+    and_(const ColumnElement& first, const E&... rest) {
+  return and_(std::vector<ColumnElement>{first, ColumnElement(rest)...});
+}
+template <class... E>
+requires(std::convertible_to<const E&, ColumnElement>&&...) ColumnElement
+    or_(const ColumnElement& first, const E&... rest) {
+  return or_(std::vector<ColumnElement>{first, ColumnElement(rest)...});
+}
 ColumnElement not_(const ColumnElement& clause);
 ColumnElement exists(const Select& subquery);
+// CAST(expr AS type) with the type spelled by each dialect for a CAST (SQLite: the storage
+// class the value is kept as, e.g. TEXT for dates; MySQL/MariaDB: SIGNED, CHAR(n), DECIMAL(p, s),
+// DATETIME(6), ...). A type the backend cannot cast to raises CompileError naming it.
+ColumnElement cast(const ColumnElement& expr, const TypeEngine& type);
+// CAST(expr AS sql_type) with the type written as SQL text, used as is: never pass user input.
 ColumnElement cast(const ColumnElement& expr, std::string sql_type);
 
 ColumnElement operator&&(const ColumnElement& a, const ColumnElement& b);
@@ -285,7 +388,8 @@ Select select(const SelectItem& first, const T&... rest) {
 class Insert : public Executable {
  public:
   using Executable::Executable;
-  // One row; the keys are column names (ArgumentError for an unknown column).
+  // One row; the keys are column names or columns (ArgumentError for an unknown column or a
+  // column of another table).
   Insert values(Params row) const;
   // Several rows in one multi-row INSERT.
   Insert values(std::vector<Params> rows) const;
@@ -299,13 +403,37 @@ class Insert : public Executable {
 };
 Insert insert(const Table& table);
 
+// A column set to an expression in update().values(): {t.c("count"), t.c("count") + 1}, or with
+// a typed column descriptor, {Item_::count, Item_::count + 1}, whose operand rules apply.
+struct ColumnAssignment {
+  template <class C, class E>
+  requires detail::ColumnKey<C> && std::derived_from<E, ColumnElement> ColumnAssignment(
+      const C& key, const E& expr)  // NOLINT(google-explicit-constructor)
+      : column(&detail::key_column(key)), value(assigned(key, expr)) {}
+  const Column* column;
+  ColumnElement value;
+
+ private:
+  template <class C, class E>
+  static ColumnElement assigned(const C& key, const E& expr) {
+    if constexpr (detail::TypedColumnKey<C>) {
+      return key.operand(expr);
+    } else {
+      return expr;
+    }
+  }
+};
+
 class Update : public Executable {
  public:
   using Executable::Executable;
   Update where(const ColumnElement& condition) const;
-  Update values(Params values) const;  // column name -> value
+  // Column name (or column) -> value. A column of another table is an ArgumentError.
+  Update values(Params values) const;
   // column name -> expression (e.g. {"count", t.c("count") + 1})
   Update values(std::vector<std::pair<std::string, ColumnElement>> values) const;
+  // column -> expression (e.g. {t.c("count"), t.c("count") + 1})
+  Update values(std::vector<ColumnAssignment> values) const;
   Update returning(const std::vector<ColumnElement>& columns) const;
 };
 Update update(const Table& table);

@@ -9,6 +9,9 @@
 //   User_::id == "7"                   // error: use of deleted function
 //   Post_::status == Status::kDraft    // ok: bound as the enum's label
 //   User_::name == std::nullopt        // ok: IS NULL
+//   insert(users).values({{User_::email, "x"}})   // ok; {User_::id, "7"} does not compile
+//   User_::email.startswith("jan")     // text columns only: startswith, endswith, contains,
+//                                      // like, ilike, concat, collate
 //
 // Generated code declares one descriptor per column (User_::email); they are built once, when the
 // generated header's static data is initialised, and are immutable afterwards (thread-safe).
@@ -177,8 +180,26 @@ constexpr bool is_null_operand() {
   return std::is_same_v<D, std::nullopt_t> || std::is_same_v<D, std::nullptr_t>;
 }
 
+// A value bound for a column whose member has type T (T may be std::optional): a value of the
+// column's kind, or NULL (std::nullopt, nullptr, an empty optional) when T is optional.
+template <class V, class T>
+constexpr bool is_bind_operand() {
+  using D = std::remove_cvref_t<V>;
+  if constexpr (is_null_operand<D>()) {
+    return is_optional_v<T>;
+  } else if constexpr (is_optional_v<D>) {
+    return is_optional_v<T> && same_kind<typename D::value_type, column_value_t<T>>();
+  } else {
+    return same_kind<D, column_value_t<T>>();
+  }
+}
+
 template <class V, class U>
 concept ValueOperand = is_value_operand<V, U>();
+template <class V, class T>
+concept BindOperand = is_bind_operand<V, T>();
+template <class V, class T>
+concept NotBindOperand = !is_bind_operand<V, T>();
 template <class V, class U>
 concept Operand = is_operand<V, U>();
 template <class V, class U>
@@ -233,6 +254,15 @@ class TypedColumn : public ColumnElement {
     }
   }
 
+  // A value as the parameter bound for this column in insert().values() / update().values()
+  // ({User_::email, "x"}): only a value of the column's kind, or NULL for an optional member.
+  template <class V>
+  requires detail::BindOperand<V, value_type> Value bind_value(const V& value)
+  const { return value_of(value); }
+  template <class V>
+  requires detail::NotBindOperand<V, value_type> Value bind_value(const V& value)
+  const = delete;
+
   template <class V>
   requires detail::ValueOperand<V, column_type> ColumnElement in_(std::initializer_list<V> values)
   const { return ColumnElement::in_(literal_values(values)); }
@@ -268,6 +298,43 @@ class TypedColumn : public ColumnElement {
   ColumnElement not_ilike(
       std::string pattern) const requires std::is_same_v<column_type, std::string> {
     return ColumnElement::not_ilike(std::move(pattern));
+  }
+  ColumnElement startswith(std::string prefix, LikeOptions options = {})
+      const requires std::is_same_v<column_type, std::string> {
+    return ColumnElement::startswith(std::move(prefix), options);
+  }
+  ColumnElement endswith(std::string suffix, LikeOptions options = {})
+      const requires std::is_same_v<column_type, std::string> {
+    return ColumnElement::endswith(std::move(suffix), options);
+  }
+  ColumnElement contains(std::string text, LikeOptions options = {})
+      const requires std::is_same_v<column_type, std::string> {
+    return ColumnElement::contains(std::move(text), options);
+  }
+  // The same with an expression (a typed one must be a text column too).
+  template <class E>
+  requires std::is_same_v<column_type, std::string> && std::derived_from<E, ColumnElement> &&
+      detail::Operand<E, column_type>
+          ColumnElement startswith(const E& prefix)
+  const { return ColumnElement::startswith(ColumnElement(prefix)); }
+  template <class E>
+  requires std::is_same_v<column_type, std::string> && std::derived_from<E, ColumnElement> &&
+      detail::Operand<E, column_type>
+          ColumnElement endswith(const E& suffix)
+  const { return ColumnElement::endswith(ColumnElement(suffix)); }
+  template <class E>
+  requires std::is_same_v<column_type, std::string> && std::derived_from<E, ColumnElement> &&
+      detail::Operand<E, column_type>
+          ColumnElement contains(const E& text)
+  const { return ColumnElement::contains(ColumnElement(text)); }
+  // Concatenation with text or a text expression (x || y; CONCAT(x, y) on MySQL/MariaDB).
+  template <class V>
+  requires std::is_same_v<column_type, std::string> && detail::Operand<V, column_type> ColumnElement
+  concat(const V& other)
+  const { return ColumnElement::concat(operand(other)); }
+  ColumnElement collate(
+      std::string collation) const requires std::is_same_v<column_type, std::string> {
+    return ColumnElement::collate(std::move(collation));
   }
 
   // Comparisons. Each operator has a deleted twin taking every operand that does not fit, so
@@ -320,7 +387,9 @@ class TypedColumn : public ColumnElement {
   template <class V>
   Value value_of(const V& value) const {
     using D = std::remove_cvref_t<V>;
-    if constexpr (is_optional_v<D>) {
+    if constexpr (detail::is_null_operand<D>()) {
+      return Value{};
+    } else if constexpr (is_optional_v<D>) {
       if (!value) return Value{};
       return value_of(*value);
     } else if constexpr (std::is_arithmetic_v<D>) {

@@ -302,47 +302,75 @@ TEST(SchemaJsonTest, SerializesLikeSqlAlchemyApplicationsDo) {
   md.table(
       "users",
       {Column("id", Integer{}, {.primary_key = true, .comment = "Surrogate key"}),
-       Column("email", String{255}, {.nullable = false, .unique = true, .info = {{"pii", true}}})},
-      {.comment = "End-user accounts table", .info = {{"pii", true}}});
+       Column("email", String{255}, {.nullable = false, .unique = true, .info = {{"pii", true}}}),
+       Column("status", String{10}, {.index = true, .server_default = "'active'"})},
+      {.comment = "End-user accounts table",
+       .info = {{"pii", true}},
+       .check_constraints = {{.sqltext = "status <> ''", .name = "ck_users_status"}}});
   md.table(
       "memberships",
-      {Column("user_id", Integer{}, ForeignKey("users.id"), {.primary_key = true}),
+      {Column("user_id", Integer{}, ForeignKey("users.id", {.ondelete = "CASCADE"}),
+              {.primary_key = true}),
        Column("org", String{}, {.primary_key = true}), Column("since", DateTime{true})},
-      {.foreign_keys = {ForeignKeyConstraint{{"user_id", "org"}, "roles", {"uid", "org"}, {}}}});
+      {.unique_constraints = {{.columns = {"org", "since"}}},
+       .indexes = {{.name = "ix_since_org", .columns = {"since", "org"}, .unique = true}},
+       .check_constraints = {{.sqltext = "org <> ''"}},
+       .foreign_keys = {ForeignKeyConstraint{
+           {"user_id", "org"}, "roles", {"uid", "org"}, {.onupdate = "CASCADE", .name = "fk_r"}}}});
   const nlohmann::json expected = R"json({
-    "tables": {
-      "users": {
-        "comment": "End-user accounts table",
-        "info": {"pii": true},
-        "columns": [
-          {"name": "id", "type": "INTEGER", "primary_key": true, "nullable": false,
-           "comment": "Surrogate key", "info": {}},
-          {"name": "email", "type": "VARCHAR(255)", "primary_key": false, "nullable": false,
-           "comment": null, "info": {"pii": true}}
-        ],
-        "foreign_keys": []
-      },
-      "memberships": {
-        "comment": null,
-        "info": {},
-        "columns": [
-          {"name": "user_id", "type": "INTEGER", "primary_key": true, "nullable": false,
-           "comment": null, "info": {}},
-          {"name": "org", "type": "VARCHAR", "primary_key": true, "nullable": false,
-           "comment": null, "info": {}},
-          {"name": "since", "type": "DATETIME(timezone=True)", "primary_key": false,
-           "nullable": true, "comment": null, "info": {}}
-        ],
-        "foreign_keys": [
-          {"column": "user_id", "references": "users.id"},
-          {"column": "user_id", "references": "roles.uid"},
-          {"column": "org", "references": "roles.org"}
-        ]
-      }
+    "users": {
+      "comment": "End-user accounts table",
+      "info": {"pii": true},
+      "columns": [
+        {"name": "id", "type": "INTEGER", "primary_key": true, "nullable": false,
+         "comment": "Surrogate key", "info": {}, "server_default": null, "autoincrement": true},
+        {"name": "email", "type": "VARCHAR(255)", "primary_key": false, "nullable": false,
+         "comment": null, "info": {"pii": true}, "server_default": null, "autoincrement": false},
+        {"name": "status", "type": "VARCHAR(10)", "primary_key": false, "nullable": true,
+         "comment": null, "info": {}, "server_default": "'active'", "autoincrement": false}
+      ],
+      "foreign_keys": [],
+      "constraints": [
+        {"type": "primary_key", "name": null, "columns": ["id"]},
+        {"type": "unique", "name": "uq_users_email", "columns": ["email"]},
+        {"type": "check", "name": "ck_users_status", "columns": [], "sqltext": "status <> ''"}
+      ],
+      "indexes": [{"name": "ix_users_status", "columns": ["status"], "unique": false}]
+    },
+    "memberships": {
+      "comment": null,
+      "info": {},
+      "columns": [
+        {"name": "user_id", "type": "INTEGER", "primary_key": true, "nullable": false,
+         "comment": null, "info": {}, "server_default": null, "autoincrement": false},
+        {"name": "org", "type": "VARCHAR", "primary_key": true, "nullable": false,
+         "comment": null, "info": {}, "server_default": null, "autoincrement": false},
+        {"name": "since", "type": "DATETIME(timezone=True)", "primary_key": false,
+         "nullable": true, "comment": null, "info": {}, "server_default": null,
+         "autoincrement": false}
+      ],
+      "foreign_keys": [
+        {"column": "user_id", "references": "users.id", "ondelete": "CASCADE", "onupdate": null},
+        {"column": "user_id", "references": "roles.uid", "ondelete": null, "onupdate": "CASCADE"},
+        {"column": "org", "references": "roles.org", "ondelete": null, "onupdate": "CASCADE"}
+      ],
+      "constraints": [
+        {"type": "primary_key", "name": null, "columns": ["user_id", "org"]},
+        {"type": "unique", "name": "uq_memberships_org_since", "columns": ["org", "since"]},
+        {"type": "check", "name": null, "columns": [], "sqltext": "org <> ''"},
+        {"type": "foreign_key", "name": null, "columns": ["user_id"], "referred_table": "users",
+         "referred_columns": ["id"], "ondelete": "CASCADE", "onupdate": null},
+        {"type": "foreign_key", "name": "fk_r", "columns": ["user_id", "org"],
+         "referred_table": "roles", "referred_columns": ["uid", "org"], "ondelete": null,
+         "onupdate": "CASCADE"}
+      ],
+      "indexes": [{"name": "ix_since_org", "columns": ["since", "org"], "unique": true}]
     }
   })json"_json;
   EXPECT_EQ(to_json(md), expected);
-  EXPECT_EQ(to_json(md.get_table("users")), expected["tables"]["users"]);
+  EXPECT_EQ(to_json(md.get_table("users")), expected["users"]);
+  // The table names are the top-level keys: there is no wrapping object.
+  EXPECT_FALSE(to_json(md).contains("tables"));
 }
 
 // ---- DDL ---------------------------------------------------------------------------------------

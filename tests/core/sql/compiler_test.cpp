@@ -316,6 +316,187 @@ TEST_F(CompilerTest, CastAndLiteralColumn) {
             "SELECT users.id, CURRENT_DATE FROM users");
 }
 
+// and_() and or_() take their clauses as arguments, or as a list built up at run time.
+TEST_F(CompilerTest, AndOrTakeClausesAsArgumentsOrAsAList) {
+  ColumnElement id = users.c("id") == 1;
+  ColumnElement name = users.c("name") == "n";
+  ColumnElement email = users.c("email") == "e";
+  EXPECT_EQ(to_string(select(users.c("id")).where(and_(id, name)), "postgresql"),
+            "SELECT users.id FROM users WHERE users.id = $1 AND users.name = $2");
+  EXPECT_EQ(to_string(select(users.c("id")).where(or_(id, name, email)), "postgresql"),
+            "SELECT users.id FROM users WHERE users.id = $1 OR users.name = $2 OR "
+            "users.email = $3");
+  EXPECT_EQ(
+      to_string(select(users.c("id")).where(and_(or_(id, name), email)), "sqlite"),
+      "SELECT users.id FROM users WHERE (users.id = ? OR users.name = ?) AND users.email = ?");
+  EXPECT_EQ(to_string(select(users.c("id")).where(and_(id)), "sqlite"),
+            "SELECT users.id FROM users WHERE users.id = ?");
+  std::vector<ColumnElement> built;
+  built.push_back(id);
+  built.push_back(email);
+  EXPECT_EQ(to_string(select(users.c("id")).where(or_(built)), "sqlite"),
+            "SELECT users.id FROM users WHERE users.id = ? OR users.email = ?");
+  EXPECT_EQ(to_string(select(users.c("id")).where(and_(std::vector<ColumnElement>{})), "sqlite"),
+            "SELECT users.id FROM users WHERE true");
+}
+
+// startswith / endswith / contains bind the whole pattern; with autoescape the value's % and _
+// are escaped in the bound value and the LIKE gets an ESCAPE clause.
+TEST_F(CompilerTest, StartswithEndswithContainsBindTheirPattern) {
+  EXPECT_SQL(select(users.c("id")).where(users.c("name").startswith("ab")),
+             "SELECT users.id FROM users WHERE users.name LIKE ?",
+             "SELECT users.id FROM users WHERE users.name LIKE $1",
+             "SELECT users.id FROM users WHERE users.name LIKE ?");
+  auto pattern = [&](const ColumnElement& where) {
+    auto c = compiled(select(users.c("id")).where(where), "sqlite");
+    EXPECT_EQ(keys_of(*c), Names{"name_1"});
+    return literals_of(*c).at(0);
+  };
+  EXPECT_EQ(pattern(users.c("name").startswith("a%b_c")), Value{std::string("a%b_c%")});
+  EXPECT_EQ(pattern(users.c("name").endswith("a%b")), Value{std::string("%a%b")});
+  EXPECT_EQ(pattern(users.c("name").contains("a_b")), Value{std::string("%a_b%")});
+  EXPECT_EQ(pattern(users.c("name").startswith("5%/x_", {.autoescape = true})),
+            Value{std::string("5/%//x/_%")});
+  EXPECT_EQ(pattern(users.c("name").contains("100%", {.autoescape = true, .escape = '^'})),
+            Value{std::string("%100^%%")});
+  // An escape character alone is declared, the value left as given.
+  EXPECT_EQ(pattern(users.c("name").endswith("a^_", {.escape = '^'})), Value{std::string("%a^_")});
+
+  EXPECT_SQL(select(users.c("id")).where(users.c("name").contains("x", {.autoescape = true})),
+             "SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '/'",
+             "SELECT users.id FROM users WHERE users.name LIKE $1 ESCAPE '/'",
+             "SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '/'");
+  // The escape character is a string literal of the dialect: MySQL doubles a backslash.
+  EXPECT_SQL(select(users.c("id")).where(!users.c("name").startswith("x", {.escape = '\\'})),
+             "SELECT users.id FROM users WHERE users.name NOT LIKE ? ESCAPE '\\'",
+             "SELECT users.id FROM users WHERE users.name NOT LIKE $1 ESCAPE '\\'",
+             "SELECT users.id FROM users WHERE users.name NOT LIKE ? ESCAPE '\\\\'");
+  EXPECT_THROW((void)users.c("name").contains("x", {.escape = '%'}), ArgumentError);
+  EXPECT_THROW((void)users.c("name").startswith("x", {.autoescape = true, .escape = '_'}),
+               ArgumentError);
+
+  // With an expression, the wildcards are bound and concatenated.
+  Select by_column = select(users.c("id")).where(users.c("email").startswith(users.c("name")));
+  EXPECT_SQL(by_column, "SELECT users.id FROM users WHERE users.email LIKE users.name || ?",
+             "SELECT users.id FROM users WHERE users.email LIKE users.name || $1",
+             "SELECT users.id FROM users WHERE users.email LIKE CONCAT(users.name, ?)");
+  EXPECT_EQ(literals_of(*compiled(by_column, "sqlite")), Values{std::string("%")});
+  EXPECT_SQL(select(users.c("id")).where(users.c("email").contains(users.c("name"))),
+             "SELECT users.id FROM users WHERE users.email LIKE ? || users.name || ?",
+             "SELECT users.id FROM users WHERE users.email LIKE $1 || users.name || $2",
+             "SELECT users.id FROM users WHERE users.email LIKE CONCAT(?, users.name, ?)");
+  EXPECT_EQ(to_string(select(users.c("id")).where(users.c("email").endswith(users.c("name"))),
+                      "postgresql"),
+            "SELECT users.id FROM users WHERE users.email LIKE $1 || users.name");
+}
+
+TEST_F(CompilerTest, ConcatIsAnOperatorOrTheConcatFunction) {
+  Select stmt =
+      select(users.c("name").concat(" <").concat(users.c("email")).concat(">").label("who"));
+  EXPECT_SQL(stmt, "SELECT users.name || ? || users.email || ? AS who FROM users",
+             "SELECT users.name || $1 || users.email || $2 AS who FROM users",
+             "SELECT CONCAT(users.name, ?, users.email, ?) AS who FROM users");
+  auto c = compiled(stmt, "sqlite");
+  // The first literal is named after the column; the last one follows a concatenation.
+  EXPECT_EQ(keys_of(*c), (Names{"name_1", "param_1"}));
+  EXPECT_EQ(literals_of(*c), (Values{std::string(" <"), std::string(">")}));
+  EXPECT_EQ(c->column_names, Names{"who"});
+  // Operands other than atoms are parenthesized (SQLite's || binds more tightly than * or +);
+  // a concatenation compared or added to is not, or is, as its precedence says.
+  EXPECT_SQL(select(users.c("id")).where((users.c("id") + 1).concat(users.c("name")) == "2x"),
+             "SELECT users.id FROM users WHERE (users.id + ?) || users.name = ?",
+             "SELECT users.id FROM users WHERE (users.id + $1) || users.name = $2",
+             "SELECT users.id FROM users WHERE CONCAT(users.id + ?, users.name) = ?");
+  EXPECT_EQ(to_string(select(literal(1) + users.c("name").concat("x")), "sqlite"),
+            "SELECT ? + (users.name || ?) AS anon_1 FROM users");
+}
+
+TEST_F(CompilerTest, CollateQuotesTheCollationName) {
+  EXPECT_SQL(select(users.c("id")).where(users.c("name").collate("NOCASE") == "jan"),
+             "SELECT users.id FROM users WHERE users.name COLLATE \"NOCASE\" = ?",
+             "SELECT users.id FROM users WHERE users.name COLLATE \"NOCASE\" = $1",
+             "SELECT users.id FROM users WHERE users.name COLLATE `NOCASE` = ?");
+  EXPECT_SQL(select(users.c("name")).order_by(users.c("name").collate("utf8mb4_bin")),
+             "SELECT users.name FROM users ORDER BY users.name COLLATE utf8mb4_bin",
+             "SELECT users.name FROM users ORDER BY users.name COLLATE utf8mb4_bin",
+             "SELECT users.name FROM users ORDER BY users.name COLLATE utf8mb4_bin");
+  // A name that is not a plain identifier cannot escape its quotes.
+  EXPECT_EQ(to_string(select(users.c("name").collate("x\" OR 1=1 --").label("n")), "postgresql"),
+            "SELECT users.name COLLATE \"x\"\" OR 1=1 --\" AS n FROM users");
+  EXPECT_EQ(to_string(select(users.c("name").concat(users.c("email")).collate("C").label("n")),
+                      "postgresql"),
+            "SELECT (users.name || users.email) COLLATE \"C\" AS n FROM users");
+  EXPECT_THROW((void)users.c("name").collate(""), ArgumentError);
+}
+
+TEST_F(CompilerTest, CastSpellsTheTypeForEachDialect) {
+  auto cast_sql = [&](const TypeEngine& type, std::string_view dialect_name) {
+    return to_string(select(cast(users.c("name"), type).label("v")), dialect_name);
+  };
+  struct Case {
+    TypeEngine type;
+    std::string sqlite, postgresql, mysql;
+  };
+  const std::vector<Case> cases = {
+      {Integer{}, "INTEGER", "INTEGER", "SIGNED"},
+      {BigInteger{}, "INTEGER", "BIGINT", "SIGNED"},
+      {Boolean{}, "INTEGER", "BOOLEAN", "SIGNED"},
+      {Double{}, "REAL", "DOUBLE PRECISION", "DOUBLE"},
+      {Numeric{10, 2}, "NUMERIC", "NUMERIC(10, 2)", "DECIMAL(10, 2)"},
+      {Numeric{}, "NUMERIC", "NUMERIC", "DECIMAL(65, 30)"},
+      {String{20}, "TEXT", "VARCHAR(20)", "CHAR(20)"},
+      {Text{}, "TEXT", "TEXT", "CHAR"},
+      {Date{}, "TEXT", "DATE", "DATE"},
+      {DateTime{}, "TEXT", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME(6)"},
+      {Time{}, "TEXT", "TIME WITHOUT TIME ZONE", "TIME(6)"},
+      {LargeBinary{}, "BLOB", "BYTEA", "BINARY"},
+      {Uuid{}, "TEXT", "UUID", "CHAR(36)"},
+      {JSON{}, "TEXT", "JSONB", "CHAR"},  // the mysql dialect defaults to MariaDB
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(cast_sql(c.type, "sqlite"),
+              "SELECT CAST(users.name AS " + c.sqlite + ") AS v FROM users");
+    EXPECT_EQ(cast_sql(c.type, "postgresql"),
+              "SELECT CAST(users.name AS " + c.postgresql + ") AS v FROM users");
+    EXPECT_EQ(cast_sql(c.type, "mysql"),
+              "SELECT CAST(users.name AS " + c.mysql + ") AS v FROM users");
+  }
+  EXPECT_EQ(to_string(select(cast(users.c("name"), JSON{}).label("v")), mysql8()),
+            "SELECT CAST(users.name AS JSON) AS v FROM users");
+  // The member form, and a cast compared with a bound value.
+  EXPECT_EQ(to_string(select(users.c("id")).where(users.c("id").cast(String{10}) == "7"), "mysql"),
+            "SELECT users.id FROM users WHERE CAST(users.id AS CHAR(10)) = ?");
+}
+
+// values() takes columns as keys as well as names; a column of another table is refused.
+TEST_F(CompilerTest, ValuesTakeColumnsAsKeys) {
+  Insert stmt = insert(users).values({{users.c("email"), "a@x"}, {users.column("name"), "A"}});
+  EXPECT_EQ(to_string(stmt, "postgresql"), "INSERT INTO users (email, name) VALUES ($1, $2)");
+  auto c = compiled(stmt, "postgresql");
+  EXPECT_EQ(keys_of(*c), (Names{"email", "name"}));
+  EXPECT_EQ(literals_of(*c), (Values{std::string("a@x"), std::string("A")}));
+  EXPECT_EQ(to_string(insert(users).values(std::vector<Params>{{{users.c("email"), "a"}},
+                                                               {{users.c("email"), "b"}}}),
+                      "sqlite"),
+            "INSERT INTO users (email) VALUES (?), (?)");
+  try {
+    (void)insert(users).values({{addresses.c("email_address"), "a@x"}});
+    FAIL() << "expected ArgumentError";
+  } catch (const ArgumentError& e) {
+    EXPECT_STREQ(e.what(),
+                 "values(): column 'addresses.email_address' is not a column of table 'users'");
+  }
+  EXPECT_THROW((void)insert(users).values({{func::lower(users.c("email")), "x"}}), ArgumentError);
+
+  Update update_stmt = update(items)
+                           .where(items.c("id") == 1)
+                           .values({{items.c("status"), "done"}})
+                           .values({{items.c("qty"), items.c("qty") + 1}});
+  EXPECT_EQ(to_string(update_stmt, "sqlite"),
+            "UPDATE items SET status=?, qty=qty + ? WHERE id = ?");
+  EXPECT_THROW((void)update(items).values({{users.c("id"), users.c("id") + 1}}), ArgumentError);
+}
+
 // ---- FROM: joins, select_from ------------------------------------------------------------------
 
 TEST_F(CompilerTest, ExplicitJoin) {

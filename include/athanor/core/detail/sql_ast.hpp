@@ -44,11 +44,14 @@ enum class NodeKind {
   kInList,        // children[0] [NOT] IN (children[1..]); negate
   kInSelect,      // children[0] [NOT] IN (select); negate
   kBetween,       // children[0] [NOT] BETWEEN children[1] AND children[2]
-  kLike,          // children[0] [NOT] [I]LIKE children[1]; negate, case_insensitive
+  kLike,          // children[0] [NOT] [I]LIKE children[1] [ESCAPE 'text']; negate,
+                  // case_insensitive; text: the escape character, empty for none
   kExists,        // [NOT] EXISTS (select)
   kScalarSelect,  // (select)
-  kCast,          // CAST(children[0] AS text)
+  kCast,          // CAST(children[0] AS type), `type` spelled by the dialect, else `text`
   kDistinctFrom,  // children[0] IS [NOT] DISTINCT FROM children[1]
+  kConcat,        // children joined with || (or CONCAT(children...), as the dialect says)
+  kCollate,       // children[0] COLLATE text (text quoted as an identifier)
 };
 
 struct Node {
@@ -63,6 +66,7 @@ struct Node {
   bool star = false;
   std::vector<NodePtr> children;
   std::shared_ptr<const SelectState> select;
+  std::shared_ptr<const TypeEngine> type;  // kCast to a type descriptor
 };
 
 enum class FromKind { kTable, kJoin, kSubquery };
