@@ -255,23 +255,27 @@ struct MapperBase {
 
 // ---- Core-level helpers -----------------------------------------------------------------------
 
-// Every row of `result` as a T (columns by name, looked up once).
+// Core's Result and Row read a mapped struct through its mapper, columns by name:
+// conn.execute(select(User_::table())).all<User>(), .one<User>(), row.as<User>().
+template <Mapped T>
+struct RowLoader<T> {
+  static constexpr bool enabled = true;
+  static std::vector<std::size_t> layout(const std::vector<std::string>& keys) {
+    return detail::layout_by_name(Mapper<T>::table(), keys, true);
+  }
+  static void load(const Row& row, const std::vector<std::size_t>& layout, T& object) {
+    Mapper<T>::load(ColumnReader(row, layout), object);
+  }
+};
+
+// Every row of `result` as a T (columns by name, looked up once): result.all<T>().
 template <Mapped T>
 std::vector<T> hydrate_all(Result& result) {
-  std::vector<T> out;
-  std::vector<std::size_t> positions;
-  Row row;
-  while (result.fetch_into(row)) {
-    if (positions.empty()) positions = detail::layout_by_name(Mapper<T>::table(), row.keys(), true);
-    T object{};
-    Mapper<T>::load(ColumnReader(row, positions), object);
-    out.push_back(std::move(object));
-  }
-  return out;
+  return result.template all<T>();
 }
 template <Mapped T>
 std::vector<T> hydrate_all(Result&& result) {
-  return hydrate_all<T>(result);
+  return result.template all<T>();
 }
 
 // Inserts `object` and, when the database generated its autoincrement key, writes it back.
