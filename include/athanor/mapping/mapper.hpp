@@ -196,8 +196,9 @@ struct MapperBase {
     return detail::column_params(Mapper<T>::table(), Mapper<T>::values(object));
   }
 
-  // bind() without the autoincrement key when it is unset (NULL or 0), so the database
-  // generates it.
+  // bind() without what the database is to fill in: the autoincrement key when it is unset (NULL
+  // or 0), and each unset std::optional member whose column has a server_default, so that the
+  // default applies instead of NULL.
   static Params insert_params(const T& object) {
     return detail::insert_params(Mapper<T>::table(), Mapper<T>::values(object));
   }
@@ -278,7 +279,12 @@ std::vector<T> hydrate_all(Result&& result) {
   return result.template all<T>();
 }
 
-// Inserts `object` and, when the database generated its autoincrement key, writes it back.
+// INSERT of `object`. What the database fills in is written back into `object`: a generated
+// autoincrement key, and the server_default of every std::optional member left unset (such a
+// column is left out of the INSERT, so its DEFAULT applies rather than NULL; to store NULL
+// there, UPDATE it afterwards). The values come back with RETURNING where the backend has it
+// and the table's implicit_returning is on, otherwise with a SELECT by primary key after the
+// INSERT.
 template <Mapped T>
 void insert_object(Connection& connection, T& object) {
   std::optional<Row> row =
