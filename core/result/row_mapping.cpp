@@ -179,4 +179,28 @@ std::optional<Row> insert_row(Connection& connection, const Table& table, Params
   return connection.execute(select(columns).where(primary_key_condition(table, key))).one();
 }
 
+std::int64_t update_row(Connection& connection, const Table& table, std::vector<Value> values) {
+  Params set;
+  std::vector<Value> key;
+  std::size_t i = 0;
+  for (const Column& column : table.columns()) {
+    Value& value = values[i++];
+    if (column.primary_key()) {
+      key.push_back(std::move(value));
+    } else {
+      set.emplace_back(column.name(), std::move(value));
+    }
+  }
+  if (set.empty()) {
+    throw ArgumentError("cannot update a '" + table.name() +
+                        "' object: every column of the table is part of its primary key");
+  }
+  Update statement = update(table).where(primary_key_condition(table, key)).values(std::move(set));
+  return connection.execute(statement).rowcount();
+}
+
+std::int64_t delete_row(Connection& connection, const Table& table, const std::vector<Value>& key) {
+  return connection.execute(delete_(table).where(primary_key_condition(table, key))).rowcount();
+}
+
 }  // namespace athanor::detail

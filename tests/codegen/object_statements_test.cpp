@@ -1,7 +1,8 @@
 // Mapped structs through Core on every backend: rows read into them by Result and Row (through
-// the generated mapper, columns by name), and insert_object leaving server defaults to the
-// database and reading them back. The SQL it sends is asserted from the echo, and what it stored
-// is read back with plain SQL.
+// the generated mapper, columns by name), and the one-statement helpers insert_object (server
+// defaults left to the database and read back), update_object and delete_object (by primary key,
+// composite keys included). The SQL each sends is asserted from the echo, and what it stored is
+// read back with plain SQL.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -281,6 +282,178 @@ TEST_F(CoreLevelObjects, InsertObjectSelectsDefaultsBackWithoutReturning) {
   EXPECT_EQ(given.hits, 3);
   EXPECT_EQ(read_back<std::int64_t>("SELECT hits FROM counters WHERE name = 'unset'"), 7);
   EXPECT_EQ(read_back<std::int64_t>("SELECT id FROM counters WHERE name = 'unset'"), unset.id);
+}
+
+// ---- update_object and delete_object -----------------------------------------------------------
+
+TEST_F(CoreLevelObjects, UpdateObjectSetsEveryColumnButTheKey) {
+  Author author = add_author("Le Guin", 1929);
+  Book book{0, author.id, "The Dispossesed", 387, 4, {}, {}};
+  Book other{0, author.id, "The Lathe of Heaven", 184, 1, {}, {}};
+  {
+    auto conn = engine().connect();
+    athanor::insert_object(conn, book);
+    athanor::insert_object(conn, other);
+    conn.commit();
+  }
+  book.title = "The Dispossessed";
+  book.stock = std::nullopt;  // an unset optional is stored as NULL by an UPDATE
+  clear_statements();
+  {
+    auto conn = engine().connect();
+    EXPECT_EQ(athanor::update_object(conn, book), 1);
+    conn.commit();
+  }
+  EXPECT_EQ(sql(), (std::vector<std::string>{
+                       "UPDATE books SET author_id=?, title=?, pages=?, stock=? "
+                       "WHERE id = ?",
+                   }));
+  auto conn = engine().connect();
+  std::vector<Book> rows =
+      conn.execute(athanor::select(Book_::table()).order_by(Book_::id)).all<Book>();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].title, "The Dispossessed");
+  EXPECT_EQ(rows[0].stock, std::nullopt);
+  EXPECT_EQ(rows[1].title, "The Lathe of Heaven");
+  EXPECT_EQ(rows[1].stock, 1);
+
+  // No row with that key: the row count says so, and nothing is written.
+  Book missing = book;
+  missing.id = book.id + other.id + 100;
+  EXPECT_EQ(athanor::update_object(conn, missing), 0);
+  EXPECT_EQ(athanor::update_object(conn, book), 1);  // values unchanged: still matched
+  conn.commit();
+  EXPECT_EQ(count("books"), 2);
+}
+
+TEST_F(CoreLevelObjects, UpdateObjectMatchesEveryColumnOfACompositeKey) {
+  Slot a1{"A", 1, "a1", 1, std::string("x")};
+  Slot a2{"A", 2, "a2", 2, std::string("y")};
+  Slot b1{"B", 1, "b1", 3, std::string("z")};
+  {
+    auto conn = engine().connect();
+    for (Slot* slot : {&a1, &a2, &b1}) athanor::insert_object(conn, *slot);
+    conn.commit();
+  }
+  a2.label = "renamed";
+  a2.capacity = 20;
+  clear_statements();
+  {
+    auto conn = engine().connect();
+    EXPECT_EQ(athanor::update_object(conn, a2), 1);
+    conn.commit();
+  }
+  EXPECT_EQ(sql(), (std::vector<std::string>{
+                       "UPDATE shelf_slots SET label=?, capacity=?, state=? "
+                       "WHERE aisle = ? AND bay = ?",
+                   }));
+  EXPECT_EQ(read_back<std::string>("SELECT label FROM shelf_slots WHERE aisle = 'A' AND bay = 2"),
+            "renamed");
+  EXPECT_EQ(
+      read_back<std::int64_t>("SELECT capacity FROM shelf_slots WHERE aisle = 'A' AND bay = 2"),
+      20);
+  EXPECT_EQ(read_back<std::string>("SELECT label FROM shelf_slots WHERE aisle = 'A' AND bay = 1"),
+            "a1");
+  EXPECT_EQ(read_back<std::string>("SELECT label FROM shelf_slots WHERE aisle = 'B' AND bay = 1"),
+            "b1");
+  Slot c2 = a2;
+  c2.aisle = "C";
+  auto conn = engine().connect();
+  EXPECT_EQ(athanor::update_object(conn, c2), 0);
+}
+
+TEST_F(CoreLevelObjects, UpdateObjectRefusesATableOfKeyColumnsOnly) {
+  library::BookGenre link{1, 1};
+  auto conn = engine().connect();
+  try {
+    (void)athanor::update_object(conn, link);
+    FAIL() << "expected ArgumentError";
+  } catch (const athanor::ArgumentError& e) {
+    EXPECT_STREQ(e.what(),
+                 "cannot update a 'book_genres' object: every column of the table is part of its "
+                 "primary key");
+  }
+  EXPECT_TRUE(sql().empty());
+}
+
+TEST_F(CoreLevelObjects, DeleteObjectDeletesTheRowWithItsKey) {
+  Author author = add_author("Borges", 1899);
+  Book kept{0, author.id, "Ficciones", 174, 1, {}, {}};
+  Book gone{0, author.id, "El Aleph", 146, 1, {}, {}};
+  {
+    auto conn = engine().connect();
+    athanor::insert_object(conn, kept);
+    athanor::insert_object(conn, gone);
+    conn.commit();
+  }
+  clear_statements();
+  {
+    auto conn = engine().connect();
+    EXPECT_EQ(athanor::delete_object(conn, gone), 1);
+    conn.commit();
+  }
+  EXPECT_EQ(sql(), std::vector<std::string>{"DELETE FROM books WHERE id = ?"});
+  EXPECT_EQ(count("books"), 1);
+  EXPECT_EQ(read_back<std::string>("SELECT title FROM books"), "Ficciones");
+  EXPECT_EQ(gone.title, "El Aleph");  // the object itself is left as it was
+  auto conn = engine().connect();
+  EXPECT_EQ(athanor::delete_object(conn, gone), 0);
+  conn.commit();
+  EXPECT_EQ(count("books"), 1);
+}
+
+TEST_F(CoreLevelObjects, DeleteObjectMatchesEveryColumnOfACompositeKey) {
+  std::vector<Slot> slots = {{"A", 1, "a1", 1, std::nullopt},
+                             {"A", 2, "a2", 1, std::nullopt},
+                             {"B", 2, "b2", 1, std::nullopt}};
+  {
+    auto conn = engine().connect();
+    for (Slot& slot : slots) athanor::insert_object(conn, slot);
+    conn.commit();
+  }
+  clear_statements();
+  auto conn = engine().connect();
+  EXPECT_EQ(athanor::delete_object(conn, slots[1]), 1);
+  conn.commit();
+  EXPECT_EQ(sql(), std::vector<std::string>{"DELETE FROM shelf_slots WHERE aisle = ? AND "
+                                            "bay = ?"});
+  std::vector<Slot> left =
+      conn.execute(athanor::select(Slot_::table()).order_by(Slot_::aisle, Slot_::bay)).all<Slot>();
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0].label, "a1");
+  EXPECT_EQ(left[1].label, "b2");
+}
+
+TEST_F(CoreLevelObjects, ObjectStatementsRaiseWhatTheDatabaseRaises) {
+  Author author = add_author("Ursula", 1929);
+  auto conn = engine().connect();
+  // The duplicate key and unique value errors arrive as IntegrityError carrying the statement.
+  auto expect_integrity_error = [](auto&& run, const std::string& sql) {
+    try {
+      run();
+      ADD_FAILURE() << "expected IntegrityError from " << sql;
+    } catch (const athanor::IntegrityError& e) {
+      EXPECT_EQ(e.sql().rfind(sql, 0), 0u) << e.sql();
+      EXPECT_FALSE(e.sqlstate().empty() && e.native_code() == 0) << e.what();
+    }
+  };
+  Author twin{author.id, "Someone else", 1930, {}};  // the same primary key
+  expect_integrity_error([&] { athanor::insert_object(conn, twin); },
+                         "INSERT INTO authors (id, name, born_in)");
+  conn.rollback();
+  Author other = add_author("Italo", 1923);
+  other.name = "Ursula";  // unique
+  expect_integrity_error([&] { (void)athanor::update_object(conn, other); },
+                         "UPDATE authors SET name=");
+  conn.rollback();
+  Book book{0, author.id, "Lavinia", 279, std::nullopt, {}, {}};
+  athanor::insert_object(conn, book);
+  conn.commit();
+  EXPECT_EQ(book.stock, 0);
+  EXPECT_EQ(count("authors"), 2);
+  EXPECT_EQ(
+      read_back<std::string>("SELECT name FROM authors WHERE id = " + std::to_string(other.id)),
+      "Italo");
 }
 
 }  // namespace

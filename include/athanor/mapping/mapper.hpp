@@ -279,6 +279,11 @@ std::vector<T> hydrate_all(Result&& result) {
   return result.template all<T>();
 }
 
+// These three are what a Core user with mapped structs writes by hand otherwise; the ORM's
+// Session does more (identity map, only the changed columns, relationships, StaleDataError).
+// Each runs one statement on `connection`, inside its transaction (autobegun as execute()
+// does), and throws what Connection::execute throws.
+
 // INSERT of `object`. What the database fills in is written back into `object`: a generated
 // autoincrement key, and the server_default of every std::optional member left unset (such a
 // column is left out of the INSERT, so its DEFAULT applies rather than NULL; to store NULL
@@ -290,6 +295,23 @@ void insert_object(Connection& connection, T& object) {
   std::optional<Row> row =
       detail::insert_row(connection, Mapper<T>::table(), Mapper<T>::insert_params(object));
   if (row) Mapper<T>::hydrate_partial(*row, object);
+}
+
+// UPDATE of every column of `object` but its primary key, WHERE the primary key is the
+// object's (every key column, for a composite key); an unset std::optional member is stored as
+// NULL. Returns the number of rows matched (SQLAlchemy's rowcount): 1, or 0 when no row has
+// that key; nothing is raised for 0. Throws ArgumentError when every column is in the primary
+// key (there is nothing to set).
+template <Mapped T>
+std::int64_t update_object(Connection& connection, const T& object) {
+  return detail::update_row(connection, Mapper<T>::table(), Mapper<T>::values(object));
+}
+
+// DELETE of the row with `object`'s primary key. Returns the number of rows deleted: 1, or 0
+// when no row has that key (nothing is raised). `object` itself is left as it is.
+template <Mapped T>
+std::int64_t delete_object(Connection& connection, const T& object) {
+  return detail::delete_row(connection, Mapper<T>::table(), Mapper<T>::primary_key(object));
 }
 
 }  // namespace athanor

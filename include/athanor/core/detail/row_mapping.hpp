@@ -85,5 +85,14 @@ std::vector<std::size_t> layout_at(const Table& table, std::size_t offset, std::
 // returned.
 std::optional<Row> insert_row(Connection& connection, const Table& table, Params params);
 
+// Executes UPDATE `table` SET <every column not in the primary key> WHERE <primary key> from
+// `values` (one per column, in column order). Returns the number of rows matched. Throws
+// ArgumentError when every column is in the primary key, and what Connection::execute throws.
+std::int64_t update_row(Connection& connection, const Table& table, std::vector<Value> values);
+
+// Executes DELETE FROM `table` WHERE <primary key> = `key` (in primary key order). Returns the
+// number of rows deleted. Throws what Connection::execute throws.
+std::int64_t delete_row(Connection& connection, const Table& table, const std::vector<Value>& key);
+
 }  // namespace detail
 }  // namespace athanor
