@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "athanor/core/dialect.hpp"
 #include "athanor/core/engine.hpp"
 #include "athanor/core/error.hpp"
 #include "athanor/core/schema.hpp"
@@ -54,9 +55,11 @@ Params insert_params(const Table& table, std::vector<Value> values) {
   params.reserve(values.size());
   std::size_t i = 0;
   for (const Column& column : table.columns()) {
-    const Value& value = values[i++];
+    Value& value = values[i++];
     if (&column == autoincrement && is_unset_key(value)) continue;
-    params.emplace_back(column.name(), value);
+    // An unset std::optional member: the column's DEFAULT applies, not NULL.
+    if (column.server_default() && is_null(value)) continue;
+    params.emplace_back(column.name(), std::move(value));
   }
   return params;
 }
@@ -125,16 +128,79 @@ std::vector<std::size_t> layout_at(const Table& table, std::size_t offset, std::
 
 std::optional<Row> insert_row(Connection& connection, const Table& table, Params params) {
   const Column* autoincrement = table.autoincrement_column();
-  bool generated = autoincrement != nullptr &&
-                   std::none_of(params.begin(), params.end(),
-                                [&](const Param& p) { return p.name == autoincrement->name(); });
-  if (!generated) {
-    connection.execute(insert(table).values(std::move(params)));
+  auto given = [&](const Column& column) {
+    return std::any_of(params.begin(), params.end(),
+                       [&](const Param& p) { return p.name == column.name(); });
+  };
+  // The columns the database fills in: the generated key and the server defaults left out.
+  std::vector<ColumnElement> filled;
+  bool key_generated = false;
+  for (const Column& column : table.columns()) {
+    if ((&column == autoincrement || column.server_default()) && !given(column)) {
+      filled.emplace_back(column);
+      key_generated = key_generated || &column == autoincrement;
+    }
+  }
+  Insert statement = insert(table).values(params);
+  if (filled.empty()) {
+    connection.execute(statement);
     return std::nullopt;
   }
-  Result result =
-      connection.execute(insert(table).values(std::move(params)).returning(*autoincrement));
-  return result.first();
+  if (filled.size() == 1 && key_generated) {
+    // RETURNING the key alone: emulated from the last-insert-id on a backend without RETURNING.
+    return connection.execute(statement.returning(filled)).first();
+  }
+  if (connection.dialect().supports_returning() && table.implicit_returning()) {
+    return connection.execute(statement.returning(filled)).first();
+  }
+  // No RETURNING for the defaults: insert (with the generated key returned, as above), then
+  // read the defaults back by primary key.
+  std::optional<Row> generated;
+  if (key_generated) {
+    generated = connection.execute(statement.returning(ColumnElement(*autoincrement))).first();
+  } else {
+    connection.execute(statement);
+  }
+  std::vector<Value> key;
+  for (const Column* column : table.primary_key()) {
+    auto param = std::find_if(params.begin(), params.end(),
+                              [&](const Param& p) { return p.name == column->name(); });
+    if (param != params.end()) {
+      key.push_back(param->value);
+    } else if (column == autoincrement && generated && !is_null((*generated)[0])) {
+      key.push_back((*generated)[0]);
+    } else {
+      throw InvalidRequestError("cannot read back the server defaults of the row inserted into '" +
+                                table.name() + "': its primary key column '" + column->name() +
+                                "' was filled in by the database and not returned");
+    }
+  }
+  std::vector<SelectItem> columns(filled.begin(), filled.end());
+  return connection.execute(select(columns).where(primary_key_condition(table, key))).one();
+}
+
+std::int64_t update_row(Connection& connection, const Table& table, std::vector<Value> values) {
+  Params set;
+  std::vector<Value> key;
+  std::size_t i = 0;
+  for (const Column& column : table.columns()) {
+    Value& value = values[i++];
+    if (column.primary_key()) {
+      key.push_back(std::move(value));
+    } else {
+      set.emplace_back(column.name(), std::move(value));
+    }
+  }
+  if (set.empty()) {
+    throw ArgumentError("cannot update a '" + table.name() +
+                        "' object: every column of the table is part of its primary key");
+  }
+  Update statement = update(table).where(primary_key_condition(table, key)).values(std::move(set));
+  return connection.execute(statement).rowcount();
+}
+
+std::int64_t delete_row(Connection& connection, const Table& table, const std::vector<Value>& key) {
+  return connection.execute(delete_(table).where(primary_key_condition(table, key))).rowcount();
 }
 
 }  // namespace athanor::detail

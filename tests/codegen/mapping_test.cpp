@@ -275,6 +275,42 @@ TEST(MappingBind, InsertParamsLeaveAnUnsetKeyToTheDatabase) {
   EXPECT_EQ(Mapper<library::BookGenre>::insert_params(link).size(), 2u);
 }
 
+TEST(MappingBind, InsertParamsLeaveUnsetServerDefaultsToTheDatabase) {
+  library::Book book;
+  book.title = "Palomar";
+  auto names = [](const athanor::Params& params) {
+    std::vector<std::string> out;
+    for (const athanor::Param& p : params) out.push_back(p.name);
+    return out;
+  };
+  EXPECT_EQ(names(Mapper<library::Book>::insert_params(book)),
+            (std::vector<std::string>{"author_id", "title", "pages"}));
+  book.stock = 0;
+  EXPECT_EQ(names(Mapper<library::Book>::insert_params(book)),
+            (std::vector<std::string>{"author_id", "title", "pages", "stock"}));
+  // A member that is not optional is always sent, server default or not.
+  LedgerAccount account;
+  std::vector<std::string> sent = names(Mapper<LedgerAccount>::insert_params(account));
+  EXPECT_NE(std::find(sent.begin(), sent.end(), "balance"), sent.end());
+  EXPECT_NE(std::find(sent.begin(), sent.end(), "opened_on"), sent.end());
+}
+
+// Core reads a mapped struct through its mapper (RowLoader), a plain aggregate by position.
+static_assert(athanor::RowLoader<library::Author>::enabled);
+static_assert(!athanor::RowLoader<athanor::Row>::enabled);
+static_assert(athanor::detail::row_target<library::Book> ==
+              athanor::detail::RowTargetKind::kMapped);
+
+TEST(MappingRows, RowAsReadsAMappedStructByColumnName) {
+  auto row = make_row({"born_in", "name", "id"},
+                      {athanor::Value{std::int64_t{1929}}, athanor::Value{std::string("Ursula")},
+                       athanor::Value{std::int64_t{3}}});
+  library::Author author = row.as<library::Author>();
+  EXPECT_EQ(author.id, 3);
+  EXPECT_EQ(author.name, "Ursula");
+  EXPECT_EQ(author.birth_year, 1929);
+}
+
 TEST(MappingBind, HydrateNamesWhatIsMissingOrWrong) {
   auto row =
       make_row({"id", "name"}, {athanor::Value{std::int64_t{1}}, athanor::Value{std::string("x")}});

@@ -5,15 +5,22 @@
 // not outlive that Connection, and executing another statement on the Connection closes it.
 // Typed access converts with value_from<T> and raises ArgumentError naming the column and both
 // types when the value cannot be read as T.
+//
+// Rows into structs (Row::as<T>, Result::first/one/one_or_none/as/all<T>): a struct with a
+// generated mapper is read through it, by column name (RowLoader<T> below); a plain aggregate
+// field by field, column i into field i (Boost.PFR); any other T is a compile error whose one
+// sentence says what to do.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -26,6 +33,67 @@
 #include "athanor/core/value.hpp"
 
 namespace athanor {
+
+class Row;
+
+// Customization point: reading rows into a T by column name. Core knows no such type: the
+// primary template says "none", and the mapping support (athanor/mapping/mapper.hpp) specializes
+// it for every struct that has a generated Mapper<T>. A specialization provides
+//   static constexpr bool enabled = true;
+//   // For each of T's columns, its position among the row's `keys`. Throws ArgumentError naming
+//   // a column the row does not have.
+//   static std::vector<std::size_t> layout(const std::vector<std::string>& keys);
+//   // Reads `row`'s columns at the positions `layout` gives into `object`.
+//   static void load(const Row& row, const std::vector<std::size_t>& layout, T& object);
+template <class T>
+struct RowLoader {
+  static constexpr bool enabled = false;
+};
+
+namespace detail {
+
+// How a row is read into a T: through RowLoader<T> (by column name), field by field (Boost.PFR,
+// column i into field i), or not at all.
+enum class RowTargetKind { kMapped, kPositional, kNone };
+
+template <class T, std::size_t... I>
+constexpr bool fields_from_value(std::index_sequence<I...>) {
+  return (FromValue<boost::pfr::tuple_element_t<I, T>> && ...);
+}
+
+// Decided in this order so that no Boost.PFR template is instantiated for a mapped struct (its
+// relationship members are no columns) nor for a type PFR cannot take apart.
+template <class T>
+constexpr RowTargetKind row_target_kind() {
+  if constexpr (RowLoader<T>::enabled) {
+    return RowTargetKind::kMapped;
+  } else if constexpr (!std::is_class_v<T> || std::is_union_v<T> || !std::is_aggregate_v<T> ||
+                       std::is_const_v<T> || std::is_volatile_v<T>) {
+    return RowTargetKind::kNone;
+  } else if constexpr (fields_from_value<T>(
+                           std::make_index_sequence<boost::pfr::tuple_size_v<T>>{})) {
+    return RowTargetKind::kPositional;
+  } else {
+    return RowTargetKind::kNone;
+  }
+}
+template <class T>
+inline constexpr RowTargetKind row_target = row_target_kind<T>();
+
+// The compile error of Row::as<T> and Result's typed reads for a T that cannot hold a row.
+// Instantiated only in that case, so it is the only error the user sees.
+template <class T>
+[[noreturn]] void reject_row_target() {
+  static_assert(row_target<T> != RowTargetKind::kNone,
+                "this type cannot hold a row: for a model (ATHANOR_TABLE), list its header in "
+                "athanor_generate() and include the generated .athanor.hpp; otherwise use a plain "
+                "aggregate whose fields are all column value types (bool, integers, floating "
+                "point, std::string, Bytes, Decimal, dates and times, UuidValue, JSON, or "
+                "std::optional of one)");
+  std::terminate();  // not reached: T is rejected at compile time
+}
+
+}  // namespace detail
 
 class Row {
  public:
@@ -59,17 +127,19 @@ class Row {
   requires FromValue<T> T get(std::string_view name)
   const { return get<T>(index_of(name)); }
 
-  // The row as an aggregate, field i taking column i (Boost.PFR). The column count must match.
+  // The row as a T: a mapped struct (a generated mapper) by column name, every column of its
+  // table required (ArgumentError naming a missing one); a plain aggregate field i taking column
+  // i (Boost.PFR), the column count matching the field count (ArgumentError otherwise).
   template <class T>
   T as() const& {
-    return fill<T>([this](std::size_t i, auto* field) {
+    return read_as<T>([this](std::size_t i, auto* field) {
       *field = get<std::remove_pointer_t<decltype(field)>>(i);
     });
   }
   // Same, moving text out of the row instead of copying it: std::move(row).as<T>().
   template <class T>
   T as() && {
-    return fill<T>([this](std::size_t i, auto* field) {
+    return read_as<T>([this](std::size_t i, auto* field) {
       *field = take<std::remove_pointer_t<decltype(field)>>(i);
     });
   }
@@ -83,6 +153,20 @@ class Row {
   const std::shared_ptr<const RowMetadata>& metadata() const noexcept { return metadata_; }
 
  private:
+  // as<T>(): a mapped T through RowLoader<T>; an aggregate T with field i set by
+  // read(i, &field).
+  template <class T, class Read>
+  T read_as([[maybe_unused]] Read read) const {
+    if constexpr (detail::row_target<T> == detail::RowTargetKind::kMapped) {
+      T out{};
+      RowLoader<T>::load(*this, RowLoader<T>::layout(keys()), out);
+      return out;
+    } else if constexpr (detail::row_target<T> == detail::RowTargetKind::kPositional) {
+      return fill<T>(read);
+    } else {
+      detail::reject_row_target<T>();
+    }
+  }
   // An aggregate T whose field i is set by read(i, &field).
   template <class T, class Read>
   T fill(Read read) const {
@@ -190,25 +274,47 @@ class Result {
   // Exactly one row: NoResultFound / MultipleResultsFound otherwise.
   Row one();
   std::optional<Row> one_or_none();
-  // The same three, the row as aggregate T (see Row::as) read straight from the driver, as
-  // as<T>() reads it: conn.execute(stmt, {{"id", 7}}).first<User>(). For one column, use
-  // scalar<T>().
+  // The same three, the row as T (see Row::as): conn.execute(stmt, {{"id", 7}}).first<User>().
+  // A plain aggregate is read straight from the driver, as as<T>() reads it. For one column,
+  // use scalar<T>().
   template <class T>
-  requires std::is_aggregate_v<T> std::optional<T> first() {
-    std::optional<T> out;
-    if (!next_as(out.emplace())) out.reset();
-    close();
-    return out;
+  std::optional<T> first() {
+    if constexpr (detail::row_target<T> == detail::RowTargetKind::kMapped) {
+      std::optional<Row> row = first();
+      if (!row) return std::nullopt;
+      return std::move(*row).template as<T>();
+    } else if constexpr (detail::row_target<T> == detail::RowTargetKind::kPositional) {
+      std::optional<T> out;
+      if (!next_as(out.emplace())) out.reset();
+      close();
+      return out;
+    } else {
+      detail::reject_row_target<T>();
+    }
   }
   template <class T>
-  requires std::is_aggregate_v<T> T one() {
-    std::optional<T> out = at_most_one<T>("one()");
-    if (!out) throw_no_row("one()");
-    return std::move(*out);
+  T one() {
+    if constexpr (detail::row_target<T> == detail::RowTargetKind::kMapped) {
+      return one().template as<T>();
+    } else if constexpr (detail::row_target<T> == detail::RowTargetKind::kPositional) {
+      std::optional<T> out = at_most_one<T>("one()");
+      if (!out) throw_no_row("one()");
+      return std::move(*out);
+    } else {
+      detail::reject_row_target<T>();
+    }
   }
   template <class T>
-  requires std::is_aggregate_v<T> std::optional<T> one_or_none() {
-    return at_most_one<T>("one_or_none()");
+  std::optional<T> one_or_none() {
+    if constexpr (detail::row_target<T> == detail::RowTargetKind::kMapped) {
+      std::optional<Row> row = one_or_none();
+      if (!row) return std::nullopt;
+      return std::move(*row).template as<T>();
+    } else if constexpr (detail::row_target<T> == detail::RowTargetKind::kPositional) {
+      return at_most_one<T>("one_or_none()");
+    } else {
+      detail::reject_row_target<T>();
+    }
   }
 
   // First column of the first row. With T = std::optional<U>: nullopt when there is no row;
@@ -248,25 +354,22 @@ class Result {
     while (fetch_into(row)) out.push_back(row.template get<T>(0));
     return out;
   }
-  // Every row as aggregate T (see Row::as).
+  // Every row as T (see Row::as). A mapped struct's columns are looked up by name once, in the
+  // first row.
   template <class T>
   std::vector<T> as() {
-    std::vector<T> out;
-    out.reserve(buffered_rows_left());
-    if (!buffered_mode_) {
-      // Streaming: each column goes from the driver straight into its field, without a Row.
-      // (An exception leaves a half-read item in `out`, which goes with it.)
-      bool first = true;
-      while (advance()) {
-        if (first) check_field_count(boost::pfr::tuple_size_v<T>);
-        first = false;
-        read_fields(out.emplace_back());
-      }
-      return out;
+    if constexpr (detail::row_target<T> == detail::RowTargetKind::kMapped) {
+      return as_mapped<T>();
+    } else if constexpr (detail::row_target<T> == detail::RowTargetKind::kPositional) {
+      return as_fields<T>();
+    } else {
+      detail::reject_row_target<T>();
     }
-    Row row;
-    while (fetch_into(row)) out.push_back(std::move(row).template as<T>());
-    return out;
+  }
+  // The same, named as all() is: result.all<User>().
+  template <class T>
+  std::vector<T> all() {
+    return as<T>();
   }
 
   // Rows affected by INSERT/UPDATE/DELETE (summed over executemany); -1 when not applicable.
@@ -316,6 +419,39 @@ class Result {
   const RowMetadata& columns() const { return *columns_; }
   // Same, as the pointer a Row shares (metadata_ set from the cursor's when null).
   const std::shared_ptr<const RowMetadata>& shared_columns();
+  // as<T>() of a mapped T: rows by name, through RowLoader<T>.
+  template <class T>
+  std::vector<T> as_mapped() {
+    std::vector<T> out;
+    out.reserve(buffered_rows_left());
+    std::vector<std::size_t> layout;
+    Row row;
+    for (bool first = true; fetch_into(row); first = false) {
+      if (first) layout = RowLoader<T>::layout(row.keys());
+      RowLoader<T>::load(row, layout, out.emplace_back());
+    }
+    return out;
+  }
+  // as<T>() of a plain aggregate T: column i into field i.
+  template <class T>
+  std::vector<T> as_fields() {
+    std::vector<T> out;
+    out.reserve(buffered_rows_left());
+    if (!buffered_mode_) {
+      // Streaming: each column goes from the driver straight into its field, without a Row.
+      // (An exception leaves a half-read item in `out`, which goes with it.)
+      bool first = true;
+      while (advance()) {
+        if (first) check_field_count(boost::pfr::tuple_size_v<T>);
+        first = false;
+        read_fields(out.emplace_back());
+      }
+      return out;
+    }
+    Row row;
+    while (fetch_into(row)) out.push_back(std::move(row).template as<T>());
+    return out;
+  }
   // Reads the next row into `item`; false at the end.
   template <class T>
   bool next_as(T& item) {

@@ -203,8 +203,9 @@ struct MapperBase {
     return detail::column_params(Mapper<T>::table(), Mapper<T>::values(object));
   }
 
-  // bind() without the autoincrement key when it is unset (NULL or 0), so the database
-  // generates it.
+  // bind() without what the database is to fill in: the autoincrement key when it is unset (NULL
+  // or 0), and each unset std::optional member whose column has a server_default, so that the
+  // default applies instead of NULL.
   static Params insert_params(const T& object) {
     return detail::insert_params(Mapper<T>::table(), Mapper<T>::values(object));
   }
@@ -262,31 +263,62 @@ struct MapperBase {
 
 // ---- Core-level helpers -----------------------------------------------------------------------
 
-// Every row of `result` as a T (columns by name, looked up once).
+// Core's Result and Row read a mapped struct through its mapper, columns by name:
+// conn.execute(select(User_::table())).all<User>(), .one<User>(), row.as<User>().
+template <Mapped T>
+struct RowLoader<T> {
+  static constexpr bool enabled = true;
+  static std::vector<std::size_t> layout(const std::vector<std::string>& keys) {
+    return detail::layout_by_name(Mapper<T>::table(), keys, true);
+  }
+  static void load(const Row& row, const std::vector<std::size_t>& layout, T& object) {
+    Mapper<T>::load(ColumnReader(row, layout), object);
+  }
+};
+
+// Every row of `result` as a T (columns by name, looked up once): result.all<T>().
 template <Mapped T>
 std::vector<T> hydrate_all(Result& result) {
-  std::vector<T> out;
-  std::vector<std::size_t> positions;
-  Row row;
-  while (result.fetch_into(row)) {
-    if (positions.empty()) positions = detail::layout_by_name(Mapper<T>::table(), row.keys(), true);
-    T object{};
-    Mapper<T>::load(ColumnReader(row, positions), object);
-    out.push_back(std::move(object));
-  }
-  return out;
+  return result.template all<T>();
 }
 template <Mapped T>
 std::vector<T> hydrate_all(Result&& result) {
-  return hydrate_all<T>(result);
+  return result.template all<T>();
 }
 
-// Inserts `object` and, when the database generated its autoincrement key, writes it back.
+// These three are what a Core user with mapped structs writes by hand otherwise; the ORM's
+// Session does more (identity map, only the changed columns, relationships, StaleDataError).
+// Each runs one statement on `connection`, inside its transaction (autobegun as execute()
+// does), and throws what Connection::execute throws.
+
+// INSERT of `object`. What the database fills in is written back into `object`: a generated
+// autoincrement key, and the server_default of every std::optional member left unset (such a
+// column is left out of the INSERT, so its DEFAULT applies rather than NULL; to store NULL
+// there, UPDATE it afterwards). The values come back with RETURNING where the backend has it
+// and the table's implicit_returning is on, otherwise with a SELECT by primary key after the
+// INSERT.
 template <Mapped T>
 void insert_object(Connection& connection, T& object) {
   std::optional<Row> row =
       detail::insert_row(connection, Mapper<T>::table(), Mapper<T>::insert_params(object));
   if (row) Mapper<T>::hydrate_partial(*row, object);
+}
+
+// UPDATE of every column of `object` but its primary key, WHERE the primary key is the
+// object's (every key column, for a composite key); an unset std::optional member is stored as
+// NULL. Returns the number of rows matched (SQLAlchemy's rowcount): 1, or 0 when no row has
+// that key; nothing is raised for 0. Throws ArgumentError when every column is in the primary
+// key (there is nothing to set).
+template <Mapped T>
+std::int64_t update_object(Connection& connection, const T& object) {
+  return detail::update_row(connection, Mapper<T>::table(), Mapper<T>::values(object));
+}
+
+// DELETE of the row with `object`'s primary key. Returns the number of rows deleted: 1, or 0
+// when no row has that key (nothing is raised). `object` itself is left as it is.
+template <Mapped T>
+std::int64_t delete_object(Connection& connection, const T& object) {
+  return detail::delete_row(connection, Mapper<T>::table(), Mapper<T>::primary_key(object));
 }
 
 }  // namespace athanor

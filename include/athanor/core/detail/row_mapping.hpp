@@ -51,8 +51,9 @@ void append_value(std::vector<Value>& out, Value&& value);
 // REQUIRES: `values` holds one value per column.
 Params column_params(const Table& table, std::vector<Value> values);
 
-// column_params() without the autoincrement key when it is unset (NULL or 0), so that the
-// database generates it.
+// column_params() without what the database is to fill in: the autoincrement key when it is
+// unset (NULL or 0), and every NULL value of a column with a server default (an unset
+// std::optional member), so that the default applies.
 Params insert_params(const Table& table, std::vector<Value> values);
 
 // Ordinals of the values in `now` that differ from `before` (or that `before` does not have).
@@ -75,9 +76,23 @@ std::vector<std::size_t> layout_by_name(const Table& table, const std::vector<st
 std::vector<std::size_t> layout_at(const Table& table, std::size_t offset, std::size_t row_size);
 
 // Executes INSERT of `params` (as insert_params() gives them) into `table` on `connection`. When
-// the database generates the autoincrement key, returns the row RETURNING it; otherwise nullopt.
-// Throws what Connection::execute throws.
+// the database fills in columns (the autoincrement key, server defaults of columns `params`
+// leaves out), returns a row of those columns as stored: RETURNING them where the dialect has
+// RETURNING and the table's implicit_returning is on, otherwise a SELECT by primary key after
+// the INSERT (the generated key itself from RETURNING or the last-insert-id). nullopt when the
+// database fills in nothing. Throws what Connection::execute throws, and InvalidRequestError
+// when the defaults must be selected back but a primary key column was neither given nor
+// returned.
 std::optional<Row> insert_row(Connection& connection, const Table& table, Params params);
+
+// Executes UPDATE `table` SET <every column not in the primary key> WHERE <primary key> from
+// `values` (one per column, in column order). Returns the number of rows matched. Throws
+// ArgumentError when every column is in the primary key, and what Connection::execute throws.
+std::int64_t update_row(Connection& connection, const Table& table, std::vector<Value> values);
+
+// Executes DELETE FROM `table` WHERE <primary key> = `key` (in primary key order). Returns the
+// number of rows deleted. Throws what Connection::execute throws.
+std::int64_t delete_row(Connection& connection, const Table& table, const std::vector<Value>& key);
 
 }  // namespace detail
 }  // namespace athanor
