@@ -14,6 +14,17 @@
 //        of any kind on the connection first closes (drains) that cursor
 // `dirty_` records whether any statement ran since the last commit/rollback; with autocommit off
 // nothing can be pending on the server otherwise, so commit() and rollback() skip the round trip.
+//
+// Late errors: a statement that returns rows (a SELECT, an INSERT/UPDATE ... RETURNING) may fail
+// after its result set began, on a row not sent yet: the server then sends an error packet in
+// place of the next row. Connector/C reads it into the connection handle, not the statement
+// handle (mysql_stmt_fetch returns 1 and mysql_stmt_errno stays 0), and mysql_stmt_free_result
+// reads it while discarding the rest of the rows without reporting it at all. statement_error()
+// therefore falls back to the connection handle, and closing a cursor checks the connection
+// handle after discarding: close() raises that error; a cursor destroyed unclosed leaves it
+// pending, and the connection raises it (with the statement's SQL and parameters) at its next
+// call of any kind except rollback(), so that a statement whose failure nobody read can never be
+// followed by a COMMIT.
 #include "core/dialects/mysql/mysql_driver.hpp"
 
 #include <errmsg.h>
@@ -39,6 +50,8 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "athanor/core/error.hpp"
 #include "core/dialects/mysql/mysql_errors.hpp"
@@ -68,8 +81,17 @@ NativeError connection_error(MYSQL* mysql) {
   return NativeError{mysql_errno(mysql), mysql_error(mysql), mysql_sqlstate(mysql)};
 }
 
+// The error of the last call on `stmt`. Connector/C records an error packet that arrives while
+// rows are being read (mysql_stmt_fetch of an unbuffered result) on the connection handle only:
+// the statement handle then reports none, and the connection's is the one.
 NativeError statement_error(MYSQL_STMT* stmt) {
-  return NativeError{mysql_stmt_errno(stmt), mysql_stmt_error(stmt), mysql_stmt_sqlstate(stmt)};
+  if (mysql_stmt_errno(stmt) != 0) {
+    return NativeError{mysql_stmt_errno(stmt), mysql_stmt_error(stmt), mysql_stmt_sqlstate(stmt)};
+  }
+  if (stmt->mysql == nullptr) {  // the connection was closed under the statement
+    return NativeError{CR_SERVER_LOST, "the connection to the MySQL server was closed", "HY000"};
+  }
+  return connection_error(stmt->mysql);
 }
 
 // Savepoint names are identifiers: backtick-quoted, embedded backticks doubled.
@@ -553,6 +575,10 @@ struct Statement {
   std::vector<MYSQL_BIND> result_binds;
   std::shared_ptr<const std::vector<std::string>> column_names;
   bool rebind_needed = false;  // a buffer grew: re-run mysql_stmt_bind_result before fetching
+  // The parameters of the execution whose rows are being read, for an error that arrives with
+  // the rows (see "Late errors" above). Copied only for statements that return rows, over the
+  // same buffers each time.
+  std::vector<Value> params;
 
   // Rebuilds the output buffers when the result metadata differs from the last execution (first
   // execution, or the server re-prepared the statement after a schema change).
@@ -649,6 +675,9 @@ class CursorBase : public driver::Cursor {
  public:
   // Called by the connection when it is destroyed first: forget it without touching it.
   virtual void detach() noexcept = 0;
+  // Discards the rest of the result like close(), but leaves an error that arrives with it
+  // pending on the connection instead of raising it.
+  virtual void close_deferring() noexcept = 0;
 };
 
 // ---- the connection -------------------------------------------------------------------------
@@ -680,13 +709,26 @@ class MySqlConnection final : public driver::Connection {
   // ---- used by the cursors ----
   [[noreturn]] void fail(const NativeError& error, std::string_view sql,
                          std::span<const Value> params);
+  // fail() for an error of an array execution: the parameters of all its rows.
+  [[noreturn]] void fail_batch(const NativeError& error, std::string_view sql,
+                               std::span<const std::vector<Value>> rows);
   void cursor_closed(CursorBase* cursor) noexcept {
     if (active_ == cursor) active_ = nullptr;
   }
+  MYSQL* handle() const noexcept { return mysql_; }
+  // Keeps the error of a statement whose cursor was destroyed before it could raise it, for
+  // the connection's next call (the first one wins: later statements ran after it).
+  void defer_error(NativeError error, std::string sql, std::vector<Value> params) noexcept;
 
  private:
-  // Closes the active cursor and refuses to work on a broken connection.
+  // Closes the active cursor, raising an error that came with its unread rows, then the error
+  // a statement left pending (see defer_error).
+  void raise_late_errors();
+  // raise_late_errors(), then refuses to work on a broken connection.
   void prepare_for_command(std::string_view sql);
+  // Closes the active cursor and forgets a pending error without raising either (rollback,
+  // ping: the transaction the error spoiled is being discarded).
+  void abandon_results() noexcept;
   // The cached prepared statement for `sql`, preparing it on a miss. Returns null when the
   // server cannot prepare this kind of statement (it then runs through the text protocol).
   Statement* statement_for(const std::string& sql, std::span<const Value> params);
@@ -707,6 +749,13 @@ class MySqlConnection final : public driver::Connection {
   bool autocommit_ = false;  // the session runs with autocommit = 1
   std::string isolation_;    // the session's isolation level; empty: the server's default
   CursorBase* active_ = nullptr;
+  // A statement error nobody has raised yet (see defer_error).
+  struct PendingError {
+    NativeError error;
+    std::string sql;
+    std::vector<Value> params;
+  };
+  std::optional<PendingError> pending_;
   StatementCache statements_;
   ParamBinder binder_;
 };
@@ -722,7 +771,7 @@ class StatementCursor final : public CursorBase {
     rowcount_ = rowcount;
     lastrowid_ = lastrowid;
   }
-  ~StatementCursor() override { close(); }
+  ~StatementCursor() override { close_deferring(); }
 
   const std::vector<std::string>& column_names() const override {
     static const std::vector<std::string> kNone;
@@ -741,17 +790,24 @@ class StatementCursor final : public CursorBase {
     return {.row = true, .unread = StatementCursor::read_fields(targets)};
   }
   void close() override;
+  void close_deferring() noexcept override;
   void detach() noexcept override {
     conn_ = nullptr;
     open_ = false;
   }
 
  private:
+  // Discards the rest of the result; returns the error the server sent with it, if any.
+  std::optional<NativeError> discard() noexcept;
+  // Ends the cursor on the error of a failed fetch: raises it with the statement's SQL and
+  // parameters.
+  [[noreturn]] void fail_fetch(const NativeError& error);
   // Fetches the next row into the statement's result buffers; false at the end.
   bool fetch_row();
   // The result column `index` of the current row when it is a non-NULL `kind`; null otherwise.
   const ResultColumn* typed_column(std::size_t index, ColumnKind kind) const;
-  void finish() noexcept;
+  // Marks the cursor closed and reads past further results; returns an error among them.
+  std::optional<NativeError> finish() noexcept;
   void refetch_truncated();
   void convert(std::size_t i, Value& out);
 
@@ -840,25 +896,29 @@ bool StatementCursor::fetch_row() {
   Statement& s = *stmt_;
   if (s.rebind_needed) {
     if (mysql_stmt_bind_result(s.handle, s.result_binds.data()) != 0) {
-      NativeError error = statement_error(s.handle);
-      close();
-      conn_->fail(error, s.sql, {});
+      fail_fetch(statement_error(s.handle));
     }
     s.rebind_needed = false;
   }
   const int rc = mysql_stmt_fetch(s.handle);
   if (rc == MYSQL_NO_DATA) {
-    finish();
+    if (std::optional<NativeError> error = finish()) fail_fetch(*error);
     return false;
   }
-  if (rc == 1) {
-    NativeError error = statement_error(s.handle);
-    MySqlConnection* conn = conn_;
-    close();
-    conn->fail(error, s.sql, {});
-  }
+  // An error packet in place of a row: the statement failed on a row not sent yet (a
+  // constraint violated by a later row of an INSERT ... RETURNING, a subquery returning
+  // several rows). Connector/C keeps it on the connection handle; statement_error finds it.
+  if (rc == 1) fail_fetch(statement_error(s.handle));
   if (rc == MYSQL_DATA_TRUNCATED) refetch_truncated();
   return true;
+}
+
+void StatementCursor::fail_fetch(const NativeError& error) {
+  MySqlConnection* conn = conn_;
+  std::vector<Value> params = std::move(stmt_->params);
+  (void)discard();  // the error is the one being raised
+  if (conn == nullptr) raise_error(error, stmt_->sql, params, true);
+  conn->fail(error, stmt_->sql, params);
 }
 
 // Variable-length values longer than their buffer: grow the buffer to the reported length and
@@ -873,10 +933,7 @@ void StatementCursor::refetch_truncated() {
     bind_output(s.result_binds[i], col);
     MYSQL_BIND b = s.result_binds[i];
     if (mysql_stmt_fetch_column(s.handle, &b, static_cast<unsigned int>(i), 0) != 0) {
-      NativeError error = statement_error(s.handle);
-      MySqlConnection* conn = conn_;
-      close();
-      conn->fail(error, s.sql, {});
+      fail_fetch(statement_error(s.handle));
     }
     col.error = 0;
     s.rebind_needed = true;
@@ -951,22 +1008,50 @@ void StatementCursor::convert(std::size_t i, Value& out) {
   }
 }
 
-void StatementCursor::finish() noexcept {
-  if (!open_) return;
+std::optional<NativeError> StatementCursor::finish() noexcept {
+  if (!open_) return std::nullopt;
   open_ = false;
-  // A CALL returns a status result after its rows; read past it so the connection is ready.
+  std::optional<NativeError> error;
+  // A CALL returns a status result after its rows; read past it so the connection is ready. A
+  // failure there is the statement's too.
   while (mysql_stmt_more_results(stmt_->handle)) {
-    if (mysql_stmt_next_result(stmt_->handle) != 0) break;
+    if (mysql_stmt_next_result(stmt_->handle) > 0) {
+      error = statement_error(stmt_->handle);
+      break;
+    }
   }
   stmt_->trim_buffers();
   if (conn_ != nullptr) conn_->cursor_closed(this);
+  return error;
+}
+
+std::optional<NativeError> StatementCursor::discard() noexcept {
+  if (!open_) return std::nullopt;
+  // Reads and discards the rest of a streamed result so the connection can take new commands.
+  // It reports nothing, but an error packet read among the rows is left on the connection
+  // handle, whose error it clears first: a nonzero errno afterwards is that error.
+  mysql_stmt_free_result(stmt_->handle);
+  std::optional<NativeError> error;
+  if (conn_ != nullptr && mysql_errno(conn_->handle()) != 0) {
+    error = connection_error(conn_->handle());
+  }
+  std::optional<NativeError> later = finish();
+  return error ? error : later;
 }
 
 void StatementCursor::close() {
   if (!open_) return;
-  // Reads and discards the rest of a streamed result so the connection can take new commands.
-  mysql_stmt_free_result(stmt_->handle);
-  finish();
+  if (std::optional<NativeError> error = discard()) {
+    if (conn_ != nullptr) conn_->fail(*error, stmt_->sql, stmt_->params);
+  }
+}
+
+void StatementCursor::close_deferring() noexcept {
+  if (!open_) return;
+  if (std::optional<NativeError> error = discard()) {
+    if (conn_ != nullptr)
+      conn_->defer_error(std::move(*error), stmt_->sql, std::move(stmt_->params));
+  }
 }
 
 // Rows of a statement the server cannot prepare, read through the text protocol.
@@ -979,15 +1064,17 @@ class TextCursor final : public CursorBase {
     fields_.assign(fields, fields + count);
     for (const MYSQL_FIELD& f : fields_) names_.emplace_back(f.name, f.name_length);
   }
-  ~TextCursor() override { close(); }
+  ~TextCursor() override { close_deferring(); }
 
   const std::vector<std::string>& column_names() const override { return names_; }
   bool fetch(std::vector<Value>& row) override;
   void close() override {
-    if (result_ == nullptr) return;
-    mysql_free_result(result_);  // reads and discards the remaining rows
-    result_ = nullptr;
-    if (conn_ != nullptr) conn_->cursor_closed(this);
+    if (std::optional<NativeError> error = discard()) conn_->fail(*error, sql_, {});
+  }
+  void close_deferring() noexcept override {
+    if (std::optional<NativeError> error = discard()) {
+      conn_->defer_error(std::move(*error), sql_, {});
+    }
   }
   void detach() noexcept override {
     // The connection is closing: free the result without reading its remaining rows.
@@ -999,6 +1086,17 @@ class TextCursor final : public CursorBase {
 
  private:
   static void convert(const MYSQL_FIELD& field, std::string_view text, Value& out);
+  // Reads and discards the remaining rows; returns an error packet found among them (left on
+  // the connection handle, whose error was cleared when the query was sent).
+  std::optional<NativeError> discard() noexcept {
+    if (result_ == nullptr) return std::nullopt;
+    mysql_free_result(result_);
+    result_ = nullptr;
+    if (conn_ == nullptr) return std::nullopt;
+    conn_->cursor_closed(this);
+    if (mysql_errno(conn_->handle()) == 0) return std::nullopt;
+    return connection_error(conn_->handle());
+  }
 
   MySqlConnection* conn_;
   MYSQL_RES* result_;
@@ -1127,8 +1225,46 @@ void MySqlConnection::fail(const NativeError& error, std::string_view sql,
   raise_error(error, sql, params, lost || broken_);
 }
 
-void MySqlConnection::prepare_for_command(std::string_view sql) {
+void MySqlConnection::fail_batch(const NativeError& error, std::string_view sql,
+                                 std::span<const std::vector<Value>> rows) {
+  constexpr std::size_t kShown = 10;
+  std::string parameters = fmt::format("{} rows: ", rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i == kShown && i + 1 < rows.size()) {
+      parameters += fmt::format(", ... ({} more)", rows.size() - kShown - 1);
+      i = rows.size() - 1;
+    }
+    if (i > 0) parameters += ", ";
+    parameters += render_values(rows[i]);
+  }
+  const bool lost = is_disconnect_error(error.code);
+  if (lost) broken_ = true;
+  raise_error_rendered(error, sql, std::move(parameters), lost || broken_);
+}
+
+void MySqlConnection::defer_error(NativeError error, std::string sql,
+                                  std::vector<Value> params) noexcept {
+  if (is_disconnect_error(error.code)) broken_ = true;
+  if (pending_) return;
+  pending_.emplace(PendingError{std::move(error), std::move(sql), std::move(params)});
+}
+
+void MySqlConnection::abandon_results() noexcept {
+  if (active_ != nullptr) active_->close_deferring();
+  pending_.reset();
+}
+
+void MySqlConnection::raise_late_errors() {
   if (active_ != nullptr) active_->close();
+  if (pending_) [[unlikely]] {
+    PendingError pending = std::move(*pending_);
+    pending_.reset();
+    fail(pending.error, pending.sql, pending.params);
+  }
+}
+
+void MySqlConnection::prepare_for_command(std::string_view sql) {
+  raise_late_errors();
   if (broken_) {
     raise_error(NativeError{2006, "the connection to the MySQL server was lost", "08S01"}, sql, {},
                 true);
@@ -1221,6 +1357,7 @@ std::unique_ptr<driver::Cursor> MySqlConnection::execute(const std::string& sql,
         id != 0 ? std::optional<std::int64_t>(static_cast<std::int64_t>(id)) : std::nullopt);
   }
   s->sync_result_layout();
+  s->params.assign(params.begin(), params.end());  // for an error that comes with the rows
   auto cursor = std::make_unique<StatementCursor>(this, s);
   active_ = cursor.get();
   return cursor;
@@ -1279,7 +1416,9 @@ std::int64_t MySqlConnection::execute_each(Statement& s, std::span<const std::ve
     if (s.param_count > 0) bind_params(s, row);
     if (mysql_stmt_execute(s.handle) != 0) fail(statement_error(s.handle), s.sql, row);
     if (mysql_stmt_field_count(s.handle) > 0) {
+      // Rows nobody asked for; an error among them is the row's (see "Late errors").
       mysql_stmt_free_result(s.handle);
+      if (mysql_errno(mysql_) != 0) fail(connection_error(mysql_), s.sql, row);
     } else {
       total += static_cast<std::int64_t>(mysql_stmt_affected_rows(s.handle));
     }
@@ -1383,8 +1522,9 @@ std::int64_t MySqlConnection::execute_bulk(Statement& s, std::span<const std::ve
     mysql_stmt_attr_set(s.handle, STMT_ATTR_CB_PARAM, nullptr);
     mysql_stmt_attr_set(s.handle, STMT_ATTR_CB_USER_DATA, nullptr);
     if (failed) {
-      // Report the parameters of the batch's first row: the server does not say which row failed.
-      fail(error, s.sql, batch.rows.front());
+      // The server does not say which row of the array failed: report the batch's rows (the
+      // first few and the last, render_values style), so that the failing one is among them.
+      fail_batch(error, s.sql, batch.rows);
     }
     total += static_cast<std::int64_t>(mysql_stmt_affected_rows(s.handle));
     start = end;
@@ -1394,7 +1534,7 @@ std::int64_t MySqlConnection::execute_bulk(Statement& s, std::span<const std::ve
 
 void MySqlConnection::begin() {
   // Autocommit is off: the server opens the transaction with the next statement.
-  if (active_ != nullptr) active_->close();
+  raise_late_errors();
 }
 
 void MySqlConnection::commit() {
@@ -1405,7 +1545,8 @@ void MySqlConnection::commit() {
 }
 
 void MySqlConnection::rollback() {
-  if (active_ != nullptr) active_->close();
+  // An error not raised yet goes with the transaction it spoiled.
+  abandon_results();
   // A lost connection has no transaction left to roll back: the server discarded it.
   if (broken_ || !dirty_ || autocommit_) return;
   if (mysql_rollback(mysql_) != 0) fail(connection_error(mysql_), "ROLLBACK", {});
@@ -1480,7 +1621,7 @@ bool MySqlConnection::is_broken() const noexcept {
 
 bool MySqlConnection::ping() noexcept {
   if (broken_) return false;
-  if (active_ != nullptr) active_->close();
+  if (active_ != nullptr) active_->close_deferring();
   if (mysql_ping(mysql_) == 0) return true;
   broken_ = true;
   return false;

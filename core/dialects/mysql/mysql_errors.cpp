@@ -181,12 +181,28 @@ bool is_disconnect_error(unsigned int code) noexcept {
 
 void raise_error(const NativeError& error, std::string_view sql, std::span<const Value> params,
                  bool invalidated) {
+  raise_error_rendered(error, sql,
+                       params.empty()
+                           ? std::string()
+                           : render_values(std::vector<Value>(params.begin(), params.end())),
+                       invalidated);
+}
+
+void raise_error_rendered(const NativeError& error, std::string_view sql, std::string parameters,
+                          bool invalidated) {
   DBAPIError::Details details;
-  details.message = error.message.empty() ? "unknown MySQL error" : error.message;
-  details.sql = std::string(sql);
-  if (!params.empty()) {
-    details.parameters = render_values(std::vector<Value>(params.begin(), params.end()));
+  // Always the library's or the server's own words: the callers read the error from the handle
+  // that holds it (see statement_error in mysql_driver.cpp).
+  details.message = error.message;
+  if (error.code == 0) {
+    // No handle held an error: a misreading in this driver, never a server error.
+    details.message = "Connector/C reported a failure without an error on either handle";
+    if (!error.message.empty()) details.message += ": " + error.message;
+    details.sql = std::string(sql);
+    throw InternalError(std::move(details));
   }
+  details.sql = std::string(sql);
+  details.parameters = std::move(parameters);
   // Connector/C reports "00000" or "HY000" for its own errors; keep only meaningful states.
   if (error.sqlstate != "00000") details.sqlstate = error.sqlstate;
   details.native_code = static_cast<int>(error.code);

@@ -31,5 +31,8 @@ bool is_disconnect_error(unsigned int code) noexcept;
 // that failed (both may be empty); `invalidated` is reported as connection_invalidated().
 [[noreturn]] void raise_error(const NativeError& error, std::string_view sql,
                               std::span<const Value> params, bool invalidated);
+// Same, with the parameters rendered already (several rows of a batch).
+[[noreturn]] void raise_error_rendered(const NativeError& error, std::string_view sql,
+                                       std::string parameters, bool invalidated);
 
 }  // namespace athanor::detail::mysql
