@@ -134,7 +134,9 @@ TEST_F(StringOperatorsTest, CastConvertsToTheTypesValues) {
   EXPECT_EQ(one(cast(word(), Integer{})).get<std::int64_t>(0), 42);
   EXPECT_EQ(one(cast(word(), Integer{}) + 1).get<std::int64_t>(0), 43);
   EXPECT_EQ(one(word().cast(Numeric{10, 2})).get<double>(0), 42.0);
-  EXPECT_EQ(one(cast(words_.c("id"), String{10})).get<std::string>(0), "11");
+  // (The key is read back: MariaDB's bulk insert may leave gaps in the numbering.)
+  const auto id = conn.execute(select(words_.c("id")).where(word() == "42")).scalar<std::int64_t>();
+  EXPECT_EQ(one(cast(words_.c("id"), String{10})).get<std::string>(0), std::to_string(id));
   // Dates cast from their ISO text compare as dates (on SQLite: as the text they are kept as).
   EXPECT_EQ(one(cast(words_.c("note"), Date{})).get<std::chrono::sys_days>(0),
             std::chrono::sys_days{std::chrono::year{2024} / 5 / 1});

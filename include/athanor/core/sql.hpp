@@ -122,7 +122,7 @@ struct LikeOptions {
   bool autoescape = false;
   // The ESCAPE character of the comparison ('/' when autoescape is on and none is given). It
   // may not be % or _ (ArgumentError).
-  std::optional<char> escape;
+  std::optional<char> escape = std::nullopt;
 };
 
 // A SQL expression: a column, a bound value, an operator applied to expressions, a function call,
