@@ -192,7 +192,7 @@ PgCursor::PgCursor(PgConnection* conn, ResultPtr first, std::shared_ptr<const Re
       sql_(std::move(sql)),
       parameters_(std::move(parameters)) {}
 
-PgCursor::~PgCursor() { close(); }
+PgCursor::~PgCursor() { close_deferring(); }
 
 const std::vector<std::string>& PgCursor::column_names() const {
   static const std::vector<std::string> kNone;
@@ -328,18 +328,26 @@ bool PgCursor::next_row() {
 
 void PgCursor::finish_stream(const PGresult* last) noexcept {
   if (last != nullptr) rowcount_ = affected_rows(last);
-  drain();
+  (void)drain();  // after the query's last result: nothing but the end follows
   result_.reset();
   row_ = rows_ = 0;
 }
 
-void PgCursor::drain() noexcept {
-  if (conn_ == nullptr) return;
+std::optional<DBAPIError::Details> PgCursor::drain() noexcept {
+  if (conn_ == nullptr) return std::nullopt;
+  std::optional<DBAPIError::Details> error;
   while (PGresult* r = PQgetResult(conn_->conn_)) {
-    if (PQresultStatus(r) == PGRES_TUPLES_OK) rowcount_ = affected_rows(r);
+    const ExecStatusType status = PQresultStatus(r);
+    if (status == PGRES_TUPLES_OK) {
+      rowcount_ = affected_rows(r);
+    } else if (status != PGRES_SINGLE_TUPLE && status != PGRES_COMMAND_OK && !error) {
+      // The query failed on a row nobody read: its error is the statement's.
+      error = error_details(conn_->conn_, r, sql_, parameters_);
+    }
     PQclear(r);
   }
   detach();
+  return error;
 }
 
 void PgCursor::detach() noexcept {
@@ -348,9 +356,22 @@ void PgCursor::detach() noexcept {
 }
 
 void PgCursor::close() {
-  drain();
+  PgConnection* conn = conn_;
+  std::optional<DBAPIError::Details> error = drain();
   result_.reset();
   row_ = rows_ = 0;
+  if (error) {
+    if (error->connection_invalidated) conn->broken_ = true;
+    raise_error(std::move(*error));
+  }
+}
+
+void PgCursor::close_deferring() noexcept {
+  PgConnection* conn = conn_;
+  std::optional<DBAPIError::Details> error = drain();
+  result_.reset();
+  row_ = rows_ = 0;
+  if (error) conn->defer_error(std::move(*error));
 }
 
 // ---- PgConnection: connecting ---------------------------------------------------------------
@@ -430,7 +451,7 @@ std::string PgConnection::server_version() const {
 
 bool PgConnection::ping() noexcept {
   if (is_broken()) return false;
-  finish_active_stream();
+  abandon_active_stream(/*keep_error=*/true);
   // An empty query is answered even inside a failed transaction.
   PGresult* r = PQexec(conn_, "");
   const bool ok = r != nullptr && PQresultStatus(r) == PGRES_EMPTY_QUERY;
@@ -463,8 +484,23 @@ void PgConnection::check_usable(std::string_view sql) const {
   raise_error(std::move(details));
 }
 
-void PgConnection::finish_active_stream() noexcept {
+void PgConnection::finish_active_stream() {
   if (active_stream_ != nullptr) active_stream_->close();
+  if (pending_error_) [[unlikely]] {
+    DBAPIError::Details details = std::move(*pending_error_);
+    pending_error_.reset();
+    raise_error(std::move(details));
+  }
+}
+
+void PgConnection::abandon_active_stream(bool keep_error) noexcept {
+  if (active_stream_ != nullptr) active_stream_->close_deferring();
+  if (!keep_error) pending_error_.reset();
+}
+
+void PgConnection::defer_error(DBAPIError::Details details) noexcept {
+  if (details.connection_invalidated) broken_ = true;
+  if (!pending_error_) pending_error_ = std::move(details);
 }
 
 // ---- PgConnection: statement cache ----------------------------------------------------------
@@ -859,6 +895,7 @@ void PgConnection::begin() {
 }
 
 void PgConnection::commit() {
+  finish_active_stream();  // raises an error a statement left pending: nothing is committed
   if (autocommit_) return;
   if (begin_pending_) {  // nothing ran: there is nothing to commit
     begin_pending_ = false;
@@ -885,6 +922,8 @@ void PgConnection::commit() {
 }
 
 void PgConnection::rollback() {
+  // An error not raised yet goes with the transaction it spoiled.
+  abandon_active_stream(/*keep_error=*/false);
   if (autocommit_) return;
   if (begin_pending_) {
     begin_pending_ = false;

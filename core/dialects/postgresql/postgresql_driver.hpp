@@ -32,6 +32,7 @@
 #include <libpq-fe.h>
 
 #include "athanor/core/driver.hpp"
+#include "athanor/core/error.hpp"
 #include "athanor/core/url.hpp"
 #include "core/dialects/postgresql/postgresql_codec.hpp"
 
@@ -98,8 +99,11 @@ class PgCursor final : public driver::Cursor {
   // The binary data of column `index` of the current row when it is a non-NULL `kind`; null
   // otherwise.
   const char* typed_cell(std::size_t index, ColumnKind kind, int& length) const;
-  // Reads the remaining results of a streaming query without converting them.
-  void drain() noexcept;
+  // Reads the remaining results of a streaming query without converting them; returns the
+  // error among them (the query failed on a row not read), if any.
+  std::optional<DBAPIError::Details> drain() noexcept;
+  // close(), leaving such an error pending on the connection instead of raising it.
+  void close_deferring() noexcept;
   // The connection is going away; stop streaming without touching it.
   void detach() noexcept;
   void finish_stream(const PGresult* last) noexcept;
@@ -182,8 +186,13 @@ class PgConnection final : public driver::Connection {
   void flush_begin();
   // Runs a statement without parameters over the simple query protocol.
   void run_command(const char* sql);
-  // Ends a streaming cursor, if any, so the connection can take a new command.
-  void finish_active_stream() noexcept;
+  // Ends a streaming cursor, if any, so the connection can take a new command, and raises an
+  // error that the stream or an earlier one left pending (see driver::Cursor).
+  void finish_active_stream();
+  // Same, without raising: the error is forgotten (rollback) or kept pending (ping).
+  void abandon_active_stream(bool keep_error) noexcept;
+  // Keeps the error of a dropped stream for the next call (the first one wins).
+  void defer_error(DBAPIError::Details details) noexcept;
   void check_usable(std::string_view sql) const;
 
   // The single error exit of the driver: translates and throws, marking the connection broken
@@ -201,6 +210,7 @@ class PgConnection final : public driver::Connection {
   bool autocommit_ = false;  // no BEGIN is ever sent: the server commits each statement
   std::string isolation_;    // the session's default_transaction_isolation; empty: the server's
   PgCursor* active_stream_ = nullptr;
+  std::optional<DBAPIError::Details> pending_error_;  // see defer_error
   ParamEncoder encoder_;
   StatementList statements_;  // most recently used first
   std::unordered_map<std::string_view, StatementList::iterator> statement_index_;
