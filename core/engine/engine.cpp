@@ -145,7 +145,17 @@ void ConnectionState::commit() {
   try {
     guard([&] { entry->conn->commit(); });
   } catch (...) {
+    // The commit raised (the server refused it, or a statement's error was still pending and
+    // nothing was sent): whatever the transaction holds must not stay open for the next user of
+    // the pooled connection to commit.
     entry->in_transaction = false;
+    if (!invalidated) {
+      try {
+        entry->conn->rollback();
+      } catch (...) {
+        // Reported by the commit's error; a connection that cannot roll back reports is_broken.
+      }
+    }
     throw;
   }
   entry->in_transaction = false;
@@ -787,7 +797,7 @@ Result execute_many(Connection& conn, ConnectionState& s, const Executable& stat
       }
       std::int64_t n = cursor->rowcount();
       total += n > 0 ? n : static_cast<std::int64_t>(count);
-      cursor->close();
+      s.guard([&] { cursor->close(); });  // raises an error that came with unread rows
     }
     if (metadata) return Result::from_values(std::move(metadata), std::move(returned), total);
     return Result::from_values(RowMetadata::empty(), {}, total);

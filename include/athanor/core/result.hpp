@@ -295,12 +295,14 @@ class Result {
     if (cursor_) close_cursor();
     return false;
   }
-  // Closes cursor_, and keeps it as closed_cursor_ when it holds the metadata.
+  // Closes cursor_, and keeps it as closed_cursor_ when it holds the metadata. Closed rather
+  // than only destroyed: an error that arrives with the rows it discards is raised here (a
+  // destroyed cursor leaves it to the connection's next call).
   void close_cursor() {
+    cursor_->close();
     if (metadata_) {
-      cursor_.reset();  // destroying a cursor closes it
+      cursor_.reset();
     } else {
-      cursor_->close();
       closed_cursor_ = std::move(cursor_);
     }
   }
