@@ -20,7 +20,7 @@
 namespace athanor {
 namespace {
 
-[[noreturn]] void throw_not_built(std::string_view backend, std::string_view option) {
+[[noreturn, maybe_unused]] void throw_not_built(std::string_view backend, std::string_view option) {
   throw ArgumentError("the " + std::string(backend) +
                       " backend is not part of this Athanor build (it was configured with -D" +
                       std::string(option) + "=OFF)");
