@@ -3,9 +3,10 @@
 //   athanor-gen -o OUTPUT_DIR [--base-dir DIR] [-I DIR]... [-D NAME[=VALUE]]...
 //               [--cache-dir DIR] [--depfile FILE] [--stamp FILE] HEADER...
 //
-// All headers are parsed in one libclang pass; for each x.hpp the tool writes x.athanor.hpp
-// under OUTPUT_DIR (mirroring x.hpp's path below --base-dir), only when its text changed. On any
-// error it prints `file:line:col: error: ...` lines, writes nothing and exits with status 1.
+// All headers are parsed in one libclang pass; for each x.hpp the tool writes x.athanor.hpp and
+// x.athanor.cpp (the bodies, to compile once into the target) under OUTPUT_DIR (mirroring x.hpp's
+// path below --base-dir), each only when its text changed. On any error it prints
+// `file:line:col: error: ...` lines, writes nothing and exits with status 1.
 // --depfile writes a Makefile-style list of every file the parse read; --stamp touches a file on
 // success (the build rule's output, so that unchanged outputs need not be rewritten).
 // --cache-dir keeps <athanor/model.hpp> and what it includes precompiled between runs, which
@@ -47,7 +48,8 @@ int run(int argc, char** argv) {
   std::string stamp;
   bool verbose = false;
   app.add_option("headers", headers, "Model headers (all parsed together)")->required();
-  app.add_option("-o,--output-dir", output_dir, "Directory of the generated headers")->required();
+  app.add_option("-o,--output-dir", output_dir, "Directory of the generated headers and sources")
+      ->required();
   app.add_option("--base-dir", base_dir,
                  "Outputs mirror each header's path relative to this directory (default: the "
                  "current directory)");
@@ -118,6 +120,9 @@ int run(int argc, char** argv) {
     std::string out = athanor::gen::output_path(h, base_dir, output_dir);
     std::string spelling = athanor::gen::include_spelling(h, out, parse_options.include_dirs);
     files.emplace_back(out, athanor::gen::emit_header(schema, h, spelling));
+    files.emplace_back(
+        athanor::gen::source_path(out),
+        athanor::gen::emit_source(schema, h, spelling, fs::path(out).filename().string()));
   }
   try {
     for (const auto& [path, text] : files) {

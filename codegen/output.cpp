@@ -30,6 +30,10 @@ std::string output_path(const std::string& header, const std::string& base_dir,
   return (fs::path(output_dir) / (stem.string() + ".athanor.hpp")).lexically_normal().string();
 }
 
+std::string source_path(const std::string& generated_header) {
+  return fs::path(generated_header).replace_extension(".cpp").string();
+}
+
 std::string include_spelling(const std::string& header, const std::string& output,
                              const std::vector<std::string>& include_dirs) {
   fs::path h = fs::path(header).lexically_normal();

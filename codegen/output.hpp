@@ -13,6 +13,9 @@ namespace athanor::gen {
 std::string output_path(const std::string& header, const std::string& base_dir,
                         const std::string& output_dir);
 
+// The generated source beside a generated header: x.athanor.hpp -> x.athanor.cpp.
+std::string source_path(const std::string& generated_header);
+
 // How `output` should include `header`: relative to the include directory that gives the
 // shortest spelling, else relative to the output's own directory.
 std::string include_spelling(const std::string& header, const std::string& output,

@@ -2,11 +2,12 @@
 #
 #   athanor_generate(<target> HEADERS <header>... [OUTPUT_DIR <dir>] [BASE_DIR <dir>])
 #
-# For each model header x.hpp the build writes x.athanor.hpp below OUTPUT_DIR (default
-# ${CMAKE_CURRENT_BINARY_DIR}/athanor_generated/<target>), at x.hpp's path relative to BASE_DIR
-# (default ${CMAKE_CURRENT_SOURCE_DIR}): models/blog.hpp gives models/blog.athanor.hpp. OUTPUT_DIR
-# is added to the target's include directories, so sources write
-# `#include "models/blog.athanor.hpp"`.
+# For each model header x.hpp the build writes x.athanor.hpp and x.athanor.cpp below OUTPUT_DIR
+# (default ${CMAKE_CURRENT_BINARY_DIR}/athanor_generated/<target>), at x.hpp's path relative to
+# BASE_DIR (default ${CMAKE_CURRENT_SOURCE_DIR}): models/blog.hpp gives models/blog.athanor.hpp and
+# models/blog.athanor.cpp. OUTPUT_DIR is added to the target's include directories, so sources
+# write `#include "models/blog.athanor.hpp"`; the .cpp files (the mappers' bodies) are added to
+# the target's sources, so they are compiled once, with the target's flags, and linked into it.
 #
 # All headers are parsed in one libclang run with the target's include directories and compile
 # definitions (usage requirements of linked targets included). The step reruns when a header or
@@ -58,7 +59,8 @@ function(athanor_generate target)
     endif()
     cmake_path(REMOVE_EXTENSION relative LAST_ONLY)
     list(APPEND headers "${header}")
-    list(APPEND outputs "${arg_OUTPUT_DIR}/${relative}.athanor.hpp")
+    list(APPEND outputs "${arg_OUTPUT_DIR}/${relative}.athanor.hpp"
+                        "${arg_OUTPUT_DIR}/${relative}.athanor.cpp")
   endforeach()
 
   set(stamp "${CMAKE_CURRENT_BINARY_DIR}/athanor_generated/${target}.stamp")

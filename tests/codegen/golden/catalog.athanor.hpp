@@ -6,10 +6,6 @@
 
 #include "catalog.hpp"
 
-#pragma GCC diagnostic push
-// The designated initializers below name only the options a model sets.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 namespace athanor {
 
 #ifndef ATHANOR_ENUM_TRAITS_catalog_Color
@@ -26,165 +22,27 @@ struct EnumTraits<catalog::Color> {
 };
 #endif
 
-// catalog::Item <-> table "items".
+// catalog::Item <-> table "items"; defined in the generated source.
 template <>
 struct Mapper<catalog::Item> : MapperBase<catalog::Item> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "id", .type = spec::BigInteger(), .primary_key = true},
-        {.name = "flag", .type = spec::Boolean()},
-        {.name = "tiny", .type = spec::SmallInteger()},
-        {.name = "small", .type = spec::SmallInteger()},
-        {.name = "medium", .type = spec::Integer()},
-        {.name = "unsigned_medium", .type = spec::BigInteger()},
-        {.name = "big", .type = spec::BigInteger()},
-        {.name = "ratio", .type = spec::Float()},
-        {.name = "amount", .type = spec::Double()},
-        {.name = "label", .type = spec::String(80)},
-        {.name = "body", .type = spec::Text()},
-        {.name = "payload", .type = spec::LargeBinary()},
-        {.name = "price", .type = spec::Numeric(10, 2)},
-        {.name = "day", .type = spec::Date()},
-        {.name = "birthday", .type = spec::Date()},
-        {.name = "created_at", .type = spec::DateTime(true)},
-        {.name = "local_at", .type = spec::DateTime()},
-        {.name = "opens_at", .type = spec::Time()},
-        {.name = "uuid", .type = spec::Uuid()},
-        {.name = "document", .type = spec::JSON()},
-        {.name = "color", .type = spec::Enum<catalog::Color>()},
-        {.name = "priority", .type = spec::SmallInteger()},
-    };
-    static const Table& defined =
-        define_table({.name = "items", .columns = kColumns, .comment = "Every member type"});
-    return defined;
-  }
-
-  static std::vector<Value> values(const catalog::Item& object) {
-    ColumnWriter writer(22);
-    writer.write(object.id);
-    writer.write(object.flag);
-    writer.write(object.tiny);
-    writer.write(object.small);
-    writer.write(object.medium);
-    writer.write(object.unsigned_medium);
-    writer.write(object.big);
-    writer.write(object.ratio);
-    writer.write(object.amount);
-    writer.write(object.label);
-    writer.write(object.body);
-    writer.write(object.payload);
-    writer.write(object.price);
-    writer.write(object.day);
-    writer.write(object.birthday);
-    writer.write(object.created_at);
-    writer.write(object.local_at);
-    writer.write(object.opens_at);
-    writer.write(object.uuid);
-    writer.write(object.document);
-    writer.write(object.color);
-    writer.write<IntegerStorage>(object.priority);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, catalog::Item& object) {
-    reader.read(0, object.id);
-    reader.read(1, object.flag);
-    reader.read(2, object.tiny);
-    reader.read(3, object.small);
-    reader.read(4, object.medium);
-    reader.read(5, object.unsigned_medium);
-    reader.read(6, object.big);
-    reader.read(7, object.ratio);
-    reader.read(8, object.amount);
-    reader.read(9, object.label);
-    reader.read(10, object.body);
-    reader.read(11, object.payload);
-    reader.read(12, object.price);
-    reader.read(13, object.day);
-    reader.read(14, object.birthday);
-    reader.read(15, object.created_at);
-    reader.read(16, object.local_at);
-    reader.read(17, object.opens_at);
-    reader.read(18, object.uuid);
-    reader.read(19, object.document);
-    reader.read(20, object.color);
-    reader.read<IntegerStorage>(21, object.priority);
-  }
-
-  static std::vector<Value> primary_key(const catalog::Item& object) {
-    ColumnWriter writer(1);
-    writer.write(object.id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() { return {}; }
+  static const Table& table();
+  static std::vector<Value> values(const catalog::Item& object);
+  static void load(const ColumnReader& reader, catalog::Item& object);
+  static std::vector<Value> primary_key(const catalog::Item& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<catalog::Item>;
 
-// catalog::MaybeItem <-> table "maybe_items".
+// catalog::MaybeItem <-> table "maybe_items"; defined in the generated source.
 template <>
 struct Mapper<catalog::MaybeItem> : MapperBase<catalog::MaybeItem> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "id", .type = spec::BigInteger(), .primary_key = true},
-        {.name = "flag", .type = spec::Boolean(), .nullable = true},
-        {.name = "medium", .type = spec::Integer(), .nullable = true},
-        {.name = "amount", .type = spec::Double(), .nullable = true},
-        {.name = "body", .type = spec::Text(), .nullable = true},
-        {.name = "payload", .type = spec::LargeBinary(), .nullable = true},
-        {.name = "day", .type = spec::Date(), .nullable = true},
-        {.name = "created_at", .type = spec::DateTime(true), .nullable = true},
-        {.name = "opens_at", .type = spec::Time(), .nullable = true},
-        {.name = "uuid", .type = spec::Uuid(), .nullable = true},
-        {.name = "document", .type = spec::JSON(), .nullable = true},
-        {.name = "color", .type = spec::Enum<catalog::Color>(), .nullable = true},
-        {.name = "priority", .type = spec::Integer(), .nullable = true},
-    };
-    static const Table& defined = define_table({.name = "maybe_items", .columns = kColumns});
-    return defined;
-  }
-
-  static std::vector<Value> values(const catalog::MaybeItem& object) {
-    ColumnWriter writer(13);
-    writer.write(object.id);
-    writer.write(object.flag);
-    writer.write(object.medium);
-    writer.write(object.amount);
-    writer.write(object.body);
-    writer.write(object.payload);
-    writer.write(object.day);
-    writer.write(object.created_at);
-    writer.write(object.opens_at);
-    writer.write(object.uuid);
-    writer.write(object.document);
-    writer.write(object.color);
-    writer.write<IntegerStorage>(object.priority);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, catalog::MaybeItem& object) {
-    reader.read(0, object.id);
-    reader.read(1, object.flag);
-    reader.read(2, object.medium);
-    reader.read(3, object.amount);
-    reader.read(4, object.body);
-    reader.read(5, object.payload);
-    reader.read(6, object.day);
-    reader.read(7, object.created_at);
-    reader.read(8, object.opens_at);
-    reader.read(9, object.uuid);
-    reader.read(10, object.document);
-    reader.read(11, object.color);
-    reader.read<IntegerStorage>(12, object.priority);
-  }
-
-  static std::vector<Value> primary_key(const catalog::MaybeItem& object) {
-    ColumnWriter writer(1);
-    writer.write(object.id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() { return {}; }
+  static const Table& table();
+  static std::vector<Value> values(const catalog::MaybeItem& object);
+  static void load(const ColumnReader& reader, catalog::MaybeItem& object);
+  static std::vector<Value> primary_key(const catalog::MaybeItem& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<catalog::MaybeItem>;
 
 }  // namespace athanor
 
@@ -244,5 +102,3 @@ struct MaybeItem_ {
 };
 
 }  // namespace catalog
-
-#pragma GCC diagnostic pop

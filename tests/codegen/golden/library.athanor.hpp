@@ -6,239 +6,51 @@
 
 #include "library.hpp"
 
-#pragma GCC diagnostic push
-// The designated initializers below name only the options a model sets.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 namespace athanor {
 
-// library::Author <-> table "authors".
+// library::Author <-> table "authors"; defined in the generated source.
 template <>
 struct Mapper<library::Author> : MapperBase<library::Author> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "id", .type = spec::BigInteger(), .primary_key = true, .comment = "Surrogate key"},
-        {.name = "name", .type = spec::String(120), .unique = true},
-        {.name = "born_in", .type = spec::Integer(), .nullable = true},
-    };
-    static const Table& defined =
-        define_table({.name = "authors",
-                      .columns = kColumns,
-                      .comment = "People who write books",
-                      .info = R"({"owner": "catalog"})"});
-    return defined;
-  }
-
-  static std::vector<Value> values(const library::Author& object) {
-    ColumnWriter writer(3);
-    writer.write(object.id);
-    writer.write(object.name);
-    writer.write(object.birth_year);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, library::Author& object) {
-    reader.read(0, object.id);
-    reader.read(1, object.name);
-    reader.read(2, object.birth_year);
-  }
-
-  static std::vector<Value> primary_key(const library::Author& object) {
-    ColumnWriter writer(1);
-    writer.write(object.id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() {
-    static constexpr ColumnPair kBooksJoin[] = {{"id", "author_id"}};
-    static constexpr std::string_view kBooksForeignKeys[] = {"books.author_id"};
-    static constexpr OrderByColumn kBooksOrderBy[] = {{"title", false}};
-    static constexpr RelationshipInfo kRelationships[] = {
-        {.name = "books",
-         .target = "books",
-         .direction = RelationshipDirection::kOneToMany,
-         .uselist = true,
-         .join = kBooksJoin,
-         .foreign_keys = kBooksForeignKeys,
-         .back_populates = "author",
-         .cascade = Cascade::kSaveUpdate | Cascade::kMerge | Cascade::kDelete |
-                    Cascade::kDeleteOrphan | Cascade::kRefreshExpire | Cascade::kExpunge,
-         .order_by = kBooksOrderBy},
-    };
-    return kRelationships;
-  }
+  static const Table& table();
+  static std::vector<Value> values(const library::Author& object);
+  static void load(const ColumnReader& reader, library::Author& object);
+  static std::vector<Value> primary_key(const library::Author& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<library::Author>;
 
-// library::Book <-> table "books".
+// library::Book <-> table "books"; defined in the generated source.
 template <>
 struct Mapper<library::Book> : MapperBase<library::Book> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "id", .type = spec::BigInteger(), .primary_key = true},
-        {.name = "author_id",
-         .type = spec::BigInteger(),
-         .foreign_key = "authors.id",
-         .ondelete = "CASCADE"},
-        {.name = "title", .type = spec::String(200)},
-        {.name = "pages", .type = spec::Integer()},
-        {.name = "stock", .type = spec::Integer(), .nullable = true, .server_default = "0"},
-    };
-    static constexpr std::string_view kIndex0Columns[] = {"author_id", "title"};
-    static constexpr IndexSpec kIndexes[] = {{.columns = kIndex0Columns}};
-    static constexpr CheckSpec kChecks[] = {{.sqltext = "pages >= 0"}};
-    static const Table& defined =
-        define_table({.name = "books",
-                      .columns = kColumns,
-                      .indexes = kIndexes,
-                      .check_constraints = kChecks});
-    return defined;
-  }
-
-  static std::vector<Value> values(const library::Book& object) {
-    ColumnWriter writer(5);
-    writer.write(object.id);
-    writer.write(object.author_id);
-    writer.write(object.title);
-    writer.write(object.pages);
-    writer.write(object.stock);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, library::Book& object) {
-    reader.read(0, object.id);
-    reader.read(1, object.author_id);
-    reader.read(2, object.title);
-    reader.read(3, object.pages);
-    reader.read(4, object.stock);
-  }
-
-  static std::vector<Value> primary_key(const library::Book& object) {
-    ColumnWriter writer(1);
-    writer.write(object.id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() {
-    static constexpr ColumnPair kAuthorJoin[] = {{"author_id", "id"}};
-    static constexpr std::string_view kAuthorForeignKeys[] = {"books.author_id"};
-    static constexpr ColumnPair kGenresJoin[] = {{"id", "book_id"}};
-    static constexpr ColumnPair kGenresSecondaryJoin[] = {{"genre_id", "id"}};
-    static constexpr std::string_view kGenresForeignKeys[] = {"book_genres.book_id",
-                                                              "book_genres.genre_id"};
-    static constexpr RelationshipInfo kRelationships[] = {
-        {.name = "author",
-         .target = "authors",
-         .direction = RelationshipDirection::kManyToOne,
-         .local_foreign_key = true,
-         .join = kAuthorJoin,
-         .foreign_keys = kAuthorForeignKeys,
-         .back_populates = "books"},
-        {.name = "genres",
-         .target = "genres",
-         .direction = RelationshipDirection::kManyToMany,
-         .uselist = true,
-         .join = kGenresJoin,
-         .secondary = "book_genres",
-         .secondary_join = kGenresSecondaryJoin,
-         .foreign_keys = kGenresForeignKeys,
-         .back_populates = "books",
-         .lazy = Lazy::kSelectIn},
-    };
-    return kRelationships;
-  }
+  static const Table& table();
+  static std::vector<Value> values(const library::Book& object);
+  static void load(const ColumnReader& reader, library::Book& object);
+  static std::vector<Value> primary_key(const library::Book& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<library::Book>;
 
-// library::Genre <-> table "genres".
+// library::Genre <-> table "genres"; defined in the generated source.
 template <>
 struct Mapper<library::Genre> : MapperBase<library::Genre> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "id", .type = spec::Integer(), .primary_key = true},
-        {.name = "name", .type = spec::String(60), .unique = true},
-    };
-    static const Table& defined = define_table({.name = "genres", .columns = kColumns});
-    return defined;
-  }
-
-  static std::vector<Value> values(const library::Genre& object) {
-    ColumnWriter writer(2);
-    writer.write(object.id);
-    writer.write(object.name);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, library::Genre& object) {
-    reader.read(0, object.id);
-    reader.read(1, object.name);
-  }
-
-  static std::vector<Value> primary_key(const library::Genre& object) {
-    ColumnWriter writer(1);
-    writer.write(object.id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() {
-    static constexpr ColumnPair kBooksJoin[] = {{"id", "genre_id"}};
-    static constexpr ColumnPair kBooksSecondaryJoin[] = {{"book_id", "id"}};
-    static constexpr std::string_view kBooksForeignKeys[] = {"book_genres.genre_id",
-                                                             "book_genres.book_id"};
-    static constexpr RelationshipInfo kRelationships[] = {
-        {.name = "books",
-         .target = "books",
-         .direction = RelationshipDirection::kManyToMany,
-         .uselist = true,
-         .join = kBooksJoin,
-         .secondary = "book_genres",
-         .secondary_join = kBooksSecondaryJoin,
-         .foreign_keys = kBooksForeignKeys,
-         .back_populates = "genres"},
-    };
-    return kRelationships;
-  }
+  static const Table& table();
+  static std::vector<Value> values(const library::Genre& object);
+  static void load(const ColumnReader& reader, library::Genre& object);
+  static std::vector<Value> primary_key(const library::Genre& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<library::Genre>;
 
-// library::BookGenre <-> table "book_genres".
+// library::BookGenre <-> table "book_genres"; defined in the generated source.
 template <>
 struct Mapper<library::BookGenre> : MapperBase<library::BookGenre> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "book_id",
-         .type = spec::BigInteger(),
-         .primary_key = true,
-         .foreign_key = "books.id",
-         .ondelete = "CASCADE"},
-        {.name = "genre_id",
-         .type = spec::Integer(),
-         .primary_key = true,
-         .foreign_key = "genres.id",
-         .ondelete = "CASCADE"},
-    };
-    static const Table& defined = define_table({.name = "book_genres", .columns = kColumns});
-    return defined;
-  }
-
-  static std::vector<Value> values(const library::BookGenre& object) {
-    ColumnWriter writer(2);
-    writer.write(object.book_id);
-    writer.write(object.genre_id);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, library::BookGenre& object) {
-    reader.read(0, object.book_id);
-    reader.read(1, object.genre_id);
-  }
-
-  static std::vector<Value> primary_key(const library::BookGenre& object) {
-    ColumnWriter writer(2);
-    writer.write(object.book_id);
-    writer.write(object.genre_id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() { return {}; }
+  static const Table& table();
+  static std::vector<Value> values(const library::BookGenre& object);
+  static void load(const ColumnReader& reader, library::BookGenre& object);
+  static std::vector<Value> primary_key(const library::BookGenre& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<library::BookGenre>;
 
 }  // namespace athanor
 
@@ -286,5 +98,3 @@ struct BookGenre_ {
 };
 
 }  // namespace library
-
-#pragma GCC diagnostic pop

@@ -6,10 +6,6 @@
 
 #include "options.hpp"
 
-#pragma GCC diagnostic push
-// The designated initializers below name only the options a model sets.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 namespace athanor {
 
 #ifndef ATHANOR_ENUM_TRAITS_Stage
@@ -25,178 +21,27 @@ struct EnumTraits<Stage> {
 };
 #endif
 
-// LedgerAccount <-> table "ledger_accounts".
+// LedgerAccount <-> table "ledger_accounts"; defined in the generated source.
 template <>
 struct Mapper<LedgerAccount> : MapperBase<LedgerAccount> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "number", .type = spec::Integer(), .primary_key = true, .autoincrement = false},
-        {.name = "owner", .type = spec::String(40), .nullable = true},
-        {.name = "account_code", .type = spec::String(12), .index = true},
-        {.name = "balance", .type = spec::Numeric(12), .server_default = "0"},
-        {.name = "notes", .type = spec::Text()},
-        {.name = "updated_at", .type = spec::DateTime()},
-        {.name = "opened_on", .type = spec::Date(), .server_default = "'2000-01-01'"},
-        {.name = "stage", .type = spec::String(8)},
-        {.name = "limit_cents",
-         .type = spec::BigInteger(),
-         .comment = "Minor units",
-         .info = R"({"unit": "cents", "audited": true})"},
-    };
-    static constexpr std::string_view kUnique0Columns[] = {"owner", "account_code"};
-    static constexpr UniqueSpec kUniques[] =
-        {{.columns = kUnique0Columns, .name = "uq_ledger_owner_code"}};
-    static constexpr std::string_view kIndex0Columns[] = {"opened_on"};
-    static constexpr std::string_view kIndex1Columns[] = {"stage"};
-    static constexpr IndexSpec kIndexes[] =
-        {{.name = "ix_ledger_opened", .columns = kIndex0Columns, .unique = true},
-         {.columns = kIndex1Columns}};
-    static constexpr CheckSpec kChecks[] =
-        {{.sqltext = "balance >= 0", .name = "ck_ledger_balance"}};
-    static const Table& defined =
-        define_table({.name = "ledger_accounts",
-                      .columns = kColumns,
-                      .comment = "Accounts \"kept\" by the ledger\n(v2)",
-                      .unique_constraints = kUniques,
-                      .indexes = kIndexes,
-                      .check_constraints = kChecks});
-    return defined;
-  }
-
-  static std::vector<Value> values(const LedgerAccount& object) {
-    ColumnWriter writer(9);
-    writer.write(object.number);
-    writer.write(object.owner);
-    writer.write(object.code);
-    writer.write(object.balance);
-    writer.write(object.notes);
-    writer.write(object.updated_at);
-    writer.write(object.opened_on);
-    writer.write(object.stage);
-    writer.write(object.limit_cents);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, LedgerAccount& object) {
-    reader.read(0, object.number);
-    reader.read(1, object.owner);
-    reader.read(2, object.code);
-    reader.read(3, object.balance);
-    reader.read(4, object.notes);
-    reader.read(5, object.updated_at);
-    reader.read(6, object.opened_on);
-    reader.read(7, object.stage);
-    reader.read(8, object.limit_cents);
-  }
-
-  static std::vector<Value> primary_key(const LedgerAccount& object) {
-    ColumnWriter writer(1);
-    writer.write(object.number);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() { return {}; }
+  static const Table& table();
+  static std::vector<Value> values(const LedgerAccount& object);
+  static void load(const ColumnReader& reader, LedgerAccount& object);
+  static std::vector<Value> primary_key(const LedgerAccount& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<LedgerAccount>;
 
-// LedgerEntry <-> table "ledger_entries".
+// LedgerEntry <-> table "ledger_entries"; defined in the generated source.
 template <>
 struct Mapper<LedgerEntry> : MapperBase<LedgerEntry> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "id", .type = spec::Integer(), .primary_key = true},
-        {.name = "account_number",
-         .type = spec::Integer(),
-         .foreign_key = "ledger_accounts.number",
-         .ondelete = "RESTRICT",
-         .onupdate = "CASCADE"},
-        {.name = "counter_account",
-         .type = spec::Integer(),
-         .nullable = true,
-         .foreign_key = "ledger_accounts.number",
-         .ondelete = "SET NULL"},
-        {.name = "reverses",
-         .type = spec::Integer(),
-         .nullable = true,
-         .foreign_key = "ledger_entries.id"},
-        {.name = "amount", .type = spec::Double()},
-    };
-    static const Table& defined = define_table({.name = "ledger_entries", .columns = kColumns});
-    return defined;
-  }
-
-  static std::vector<Value> values(const LedgerEntry& object) {
-    ColumnWriter writer(5);
-    writer.write(object.id);
-    writer.write(object.account_number);
-    writer.write(object.counter_account);
-    writer.write(object.reverses);
-    writer.write(object.amount);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, LedgerEntry& object) {
-    reader.read(0, object.id);
-    reader.read(1, object.account_number);
-    reader.read(2, object.counter_account);
-    reader.read(3, object.reverses);
-    reader.read(4, object.amount);
-  }
-
-  static std::vector<Value> primary_key(const LedgerEntry& object) {
-    ColumnWriter writer(1);
-    writer.write(object.id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() {
-    static constexpr ColumnPair kAccountJoin[] = {{"account_number", "number"}};
-    static constexpr std::string_view kAccountForeignKeys[] = {"ledger_entries.account_number"};
-    static constexpr ColumnPair kReversalOfJoin[] = {{"reverses", "id"}};
-    static constexpr std::string_view kReversalOfForeignKeys[] = {"ledger_entries.reverses"};
-    static constexpr ColumnPair kReversedByJoin[] = {{"id", "reverses"}};
-    static constexpr std::string_view kReversedByForeignKeys[] = {"ledger_entries.reverses"};
-    static constexpr OrderByColumn kReversedByOrderBy[] = {{"amount", true}, {"id", false}};
-    static constexpr ColumnPair kReversalOfCollectionJoin[] = {{"reverses", "id"}};
-    static constexpr std::string_view kReversalOfCollectionForeignKeys[] =
-        {"ledger_entries.reverses"};
-    static constexpr RelationshipInfo kRelationships[] = {
-        {.name = "account",
-         .target = "ledger_accounts",
-         .direction = RelationshipDirection::kManyToOne,
-         .local_foreign_key = true,
-         .join = kAccountJoin,
-         .foreign_keys = kAccountForeignKeys,
-         .cascade = Cascade::kSaveUpdate | Cascade::kExpunge,
-         .lazy = Lazy::kJoined},
-        {.name = "reversal_of",
-         .target = "ledger_entries",
-         .direction = RelationshipDirection::kManyToOne,
-         .local_foreign_key = true,
-         .join = kReversalOfJoin,
-         .foreign_keys = kReversalOfForeignKeys,
-         .cascade = Cascade::kNone,
-         .post_update = true},
-        {.name = "reversed_by",
-         .target = "ledger_entries",
-         .direction = RelationshipDirection::kOneToMany,
-         .uselist = true,
-         .join = kReversedByJoin,
-         .foreign_keys = kReversedByForeignKeys,
-         .back_populates = "reversal_of_collection",
-         .cascade = Cascade::kSaveUpdate | Cascade::kMerge | Cascade::kDelete |
-                    Cascade::kRefreshExpire | Cascade::kExpunge,
-         .order_by = kReversedByOrderBy},
-        {.name = "reversal_of_collection",
-         .target = "ledger_entries",
-         .direction = RelationshipDirection::kManyToOne,
-         .local_foreign_key = true,
-         .join = kReversalOfCollectionJoin,
-         .foreign_keys = kReversalOfCollectionForeignKeys,
-         .back_populates = "reversed_by"},
-    };
-    return kRelationships;
-  }
+  static const Table& table();
+  static std::vector<Value> values(const LedgerEntry& object);
+  static void load(const ColumnReader& reader, LedgerEntry& object);
+  static std::vector<Value> primary_key(const LedgerEntry& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<LedgerEntry>;
 
 }  // namespace athanor
 
@@ -241,5 +86,3 @@ struct LedgerEntry_ {
                                             decltype(LedgerEntry::reversal_of_collection)>
       reversal_of_collection{&LedgerEntry::reversal_of_collection, 3};
 };
-
-#pragma GCC diagnostic pop

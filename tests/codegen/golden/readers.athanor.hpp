@@ -6,207 +6,40 @@
 
 #include "readers.hpp"
 
-#pragma GCC diagnostic push
-// The designated initializers below name only the options a model sets.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 namespace athanor {
 
-// library::members::Reader <-> table "readers".
+// library::members::Reader <-> table "readers"; defined in the generated source.
 template <>
 struct Mapper<library::members::Reader> : MapperBase<library::members::Reader> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "id", .type = spec::BigInteger(), .primary_key = true},
-        {.name = "name", .type = spec::String(100)},
-        {.name = "referred_by",
-         .type = spec::BigInteger(),
-         .nullable = true,
-         .foreign_key = "readers.id",
-         .ondelete = "SET NULL"},
-    };
-    static const Table& defined = define_table({.name = "readers", .columns = kColumns});
-    return defined;
-  }
-
-  static std::vector<Value> values(const library::members::Reader& object) {
-    ColumnWriter writer(3);
-    writer.write(object.id);
-    writer.write(object.name);
-    writer.write(object.referred_by);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, library::members::Reader& object) {
-    reader.read(0, object.id);
-    reader.read(1, object.name);
-    reader.read(2, object.referred_by);
-  }
-
-  static std::vector<Value> primary_key(const library::members::Reader& object) {
-    ColumnWriter writer(1);
-    writer.write(object.id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() {
-    static constexpr ColumnPair kCardJoin[] = {{"id", "reader_id"}};
-    static constexpr std::string_view kCardForeignKeys[] = {"cards.reader_id"};
-    static constexpr ColumnPair kReferralsJoin[] = {{"id", "referred_by"}};
-    static constexpr std::string_view kReferralsForeignKeys[] = {"readers.referred_by"};
-    static constexpr ColumnPair kReferrerJoin[] = {{"referred_by", "id"}};
-    static constexpr std::string_view kReferrerForeignKeys[] = {"readers.referred_by"};
-    static constexpr ColumnPair kLoansJoin[] = {{"id", "reader_id"}};
-    static constexpr std::string_view kLoansForeignKeys[] = {"loans.reader_id"};
-    static constexpr RelationshipInfo kRelationships[] = {
-        {.name = "card",
-         .target = "cards",
-         .direction = RelationshipDirection::kOneToOne,
-         .join = kCardJoin,
-         .foreign_keys = kCardForeignKeys,
-         .back_populates = "reader"},
-        {.name = "referrals",
-         .target = "readers",
-         .direction = RelationshipDirection::kOneToMany,
-         .uselist = true,
-         .join = kReferralsJoin,
-         .foreign_keys = kReferralsForeignKeys,
-         .back_populates = "referrer"},
-        {.name = "referrer",
-         .target = "readers",
-         .direction = RelationshipDirection::kManyToOne,
-         .local_foreign_key = true,
-         .join = kReferrerJoin,
-         .foreign_keys = kReferrerForeignKeys,
-         .back_populates = "referrals"},
-        {.name = "loans",
-         .target = "loans",
-         .direction = RelationshipDirection::kOneToMany,
-         .uselist = true,
-         .join = kLoansJoin,
-         .foreign_keys = kLoansForeignKeys,
-         .back_populates = "reader",
-         .lazy = Lazy::kRaise},
-    };
-    return kRelationships;
-  }
+  static const Table& table();
+  static std::vector<Value> values(const library::members::Reader& object);
+  static void load(const ColumnReader& reader, library::members::Reader& object);
+  static std::vector<Value> primary_key(const library::members::Reader& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<library::members::Reader>;
 
-// library::members::Card <-> table "cards".
+// library::members::Card <-> table "cards"; defined in the generated source.
 template <>
 struct Mapper<library::members::Card> : MapperBase<library::members::Card> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "id", .type = spec::BigInteger(), .primary_key = true},
-        {.name = "reader_id",
-         .type = spec::BigInteger(),
-         .unique = true,
-         .foreign_key = "readers.id"},
-        {.name = "number", .type = spec::String(20), .unique = true},
-    };
-    static const Table& defined = define_table({.name = "cards", .columns = kColumns});
-    return defined;
-  }
-
-  static std::vector<Value> values(const library::members::Card& object) {
-    ColumnWriter writer(3);
-    writer.write(object.id);
-    writer.write(object.reader_id);
-    writer.write(object.number);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, library::members::Card& object) {
-    reader.read(0, object.id);
-    reader.read(1, object.reader_id);
-    reader.read(2, object.number);
-  }
-
-  static std::vector<Value> primary_key(const library::members::Card& object) {
-    ColumnWriter writer(1);
-    writer.write(object.id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() {
-    static constexpr ColumnPair kReaderJoin[] = {{"reader_id", "id"}};
-    static constexpr std::string_view kReaderForeignKeys[] = {"cards.reader_id"};
-    static constexpr RelationshipInfo kRelationships[] = {
-        {.name = "reader",
-         .target = "readers",
-         .direction = RelationshipDirection::kOneToOne,
-         .local_foreign_key = true,
-         .join = kReaderJoin,
-         .foreign_keys = kReaderForeignKeys,
-         .back_populates = "card"},
-    };
-    return kRelationships;
-  }
+  static const Table& table();
+  static std::vector<Value> values(const library::members::Card& object);
+  static void load(const ColumnReader& reader, library::members::Card& object);
+  static std::vector<Value> primary_key(const library::members::Card& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<library::members::Card>;
 
-// library::members::Loan <-> table "loans".
+// library::members::Loan <-> table "loans"; defined in the generated source.
 template <>
 struct Mapper<library::members::Loan> : MapperBase<library::members::Loan> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "id", .type = spec::BigInteger(), .primary_key = true, .autoincrement = true},
-        {.name = "reader_id", .type = spec::BigInteger(), .foreign_key = "readers.id"},
-        {.name = "book_id", .type = spec::BigInteger(), .foreign_key = "books.id"},
-        {.name = "renewed_from_book_id",
-         .type = spec::BigInteger(),
-         .nullable = true,
-         .foreign_key = "books.id"},
-    };
-    static const Table& defined = define_table({.name = "loans", .columns = kColumns});
-    return defined;
-  }
-
-  static std::vector<Value> values(const library::members::Loan& object) {
-    ColumnWriter writer(4);
-    writer.write(object.id);
-    writer.write(object.reader_id);
-    writer.write(object.book_id);
-    writer.write(object.renewed_from_book_id);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, library::members::Loan& object) {
-    reader.read(0, object.id);
-    reader.read(1, object.reader_id);
-    reader.read(2, object.book_id);
-    reader.read(3, object.renewed_from_book_id);
-  }
-
-  static std::vector<Value> primary_key(const library::members::Loan& object) {
-    ColumnWriter writer(1);
-    writer.write(object.id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() {
-    static constexpr ColumnPair kReaderJoin[] = {{"reader_id", "id"}};
-    static constexpr std::string_view kReaderForeignKeys[] = {"loans.reader_id"};
-    static constexpr ColumnPair kBookJoin[] = {{"book_id", "id"}};
-    static constexpr std::string_view kBookForeignKeys[] = {"loans.book_id"};
-    static constexpr RelationshipInfo kRelationships[] = {
-        {.name = "reader",
-         .target = "readers",
-         .direction = RelationshipDirection::kManyToOne,
-         .local_foreign_key = true,
-         .join = kReaderJoin,
-         .foreign_keys = kReaderForeignKeys,
-         .back_populates = "loans"},
-        {.name = "book",
-         .target = "books",
-         .direction = RelationshipDirection::kManyToOne,
-         .local_foreign_key = true,
-         .join = kBookJoin,
-         .foreign_keys = kBookForeignKeys,
-         .post_update = true},
-    };
-    return kRelationships;
-  }
+  static const Table& table();
+  static std::vector<Value> values(const library::members::Loan& object);
+  static void load(const ColumnReader& reader, library::members::Loan& object);
+  static std::vector<Value> primary_key(const library::members::Loan& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<library::members::Loan>;
 
 }  // namespace athanor
 
@@ -252,5 +85,3 @@ struct Loan_ {
 };
 
 }  // namespace library::members
-
-#pragma GCC diagnostic pop
