@@ -6,10 +6,6 @@
 
 #include "every_type.hpp"
 
-#pragma GCC diagnostic push
-// The designated initializers below name only the options a model sets.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 namespace athanor {
 
 #ifndef ATHANOR_ENUM_TRAITS_every_Shade
@@ -25,221 +21,27 @@ struct EnumTraits<every::Shade> {
 };
 #endif
 
-// every::Every <-> table "every_type".
+// every::Every <-> table "every_type"; defined in the generated source.
 template <>
 struct Mapper<every::Every> : MapperBase<every::Every> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "id", .type = spec::BigInteger(), .primary_key = true, .autoincrement = false},
-        {.name = "flag", .type = spec::Boolean()},
-        {.name = "tiny", .type = spec::SmallInteger()},
-        {.name = "small", .type = spec::SmallInteger()},
-        {.name = "octet", .type = spec::SmallInteger()},
-        {.name = "medium", .type = spec::Integer()},
-        {.name = "word", .type = spec::Integer()},
-        {.name = "big", .type = spec::BigInteger()},
-        {.name = "dword", .type = spec::BigInteger()},
-        {.name = "huge", .type = spec::BigInteger()},
-        {.name = "single", .type = spec::Float()},
-        {.name = "dbl", .type = spec::Double()},
-        {.name = "body", .type = spec::Text()},
-        {.name = "label", .type = spec::String(40)},
-        {.name = "payload", .type = spec::LargeBinary()},
-        {.name = "price", .type = spec::Numeric(28, 6)},
-        {.name = "day", .type = spec::Date()},
-        {.name = "birthday", .type = spec::Date()},
-        {.name = "created_at", .type = spec::DateTime(true)},
-        {.name = "seen_at", .type = spec::DateTime(true)},
-        {.name = "local_at", .type = spec::DateTime()},
-        {.name = "opens_at", .type = spec::Time()},
-        {.name = "uuid", .type = spec::Uuid()},
-        {.name = "document", .type = spec::JSON()},
-        {.name = "doc", .type = spec::JSON()},
-        {.name = "shade", .type = spec::Enum<every::Shade>()},
-        {.name = "level", .type = spec::Integer()},
-    };
-    static const Table& defined = define_table({.name = "every_type", .columns = kColumns});
-    return defined;
-  }
-
-  static std::vector<Value> values(const every::Every& object) {
-    ColumnWriter writer(27);
-    writer.write(object.id);
-    writer.write(object.flag);
-    writer.write(object.tiny);
-    writer.write(object.small);
-    writer.write(object.octet);
-    writer.write(object.medium);
-    writer.write(object.word);
-    writer.write(object.big);
-    writer.write(object.dword);
-    writer.write(object.huge);
-    writer.write(object.single);
-    writer.write(object.dbl);
-    writer.write(object.body);
-    writer.write(object.label);
-    writer.write(object.payload);
-    writer.write(object.price);
-    writer.write(object.day);
-    writer.write(object.birthday);
-    writer.write(object.created_at);
-    writer.write(object.seen_at);
-    writer.write(object.local_at);
-    writer.write(object.opens_at);
-    writer.write(object.uuid);
-    writer.write(object.document);
-    writer.write(object.doc);
-    writer.write(object.shade);
-    writer.write<IntegerStorage>(object.level);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, every::Every& object) {
-    reader.read(0, object.id);
-    reader.read(1, object.flag);
-    reader.read(2, object.tiny);
-    reader.read(3, object.small);
-    reader.read(4, object.octet);
-    reader.read(5, object.medium);
-    reader.read(6, object.word);
-    reader.read(7, object.big);
-    reader.read(8, object.dword);
-    reader.read(9, object.huge);
-    reader.read(10, object.single);
-    reader.read(11, object.dbl);
-    reader.read(12, object.body);
-    reader.read(13, object.label);
-    reader.read(14, object.payload);
-    reader.read(15, object.price);
-    reader.read(16, object.day);
-    reader.read(17, object.birthday);
-    reader.read(18, object.created_at);
-    reader.read(19, object.seen_at);
-    reader.read(20, object.local_at);
-    reader.read(21, object.opens_at);
-    reader.read(22, object.uuid);
-    reader.read(23, object.document);
-    reader.read(24, object.doc);
-    reader.read(25, object.shade);
-    reader.read<IntegerStorage>(26, object.level);
-  }
-
-  static std::vector<Value> primary_key(const every::Every& object) {
-    ColumnWriter writer(1);
-    writer.write(object.id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() { return {}; }
+  static const Table& table();
+  static std::vector<Value> values(const every::Every& object);
+  static void load(const ColumnReader& reader, every::Every& object);
+  static std::vector<Value> primary_key(const every::Every& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<every::Every>;
 
-// every::EveryOptional <-> table "every_optional".
+// every::EveryOptional <-> table "every_optional"; defined in the generated source.
 template <>
 struct Mapper<every::EveryOptional> : MapperBase<every::EveryOptional> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "id", .type = spec::BigInteger(), .primary_key = true, .autoincrement = false},
-        {.name = "flag", .type = spec::Boolean(), .nullable = true},
-        {.name = "tiny", .type = spec::SmallInteger(), .nullable = true},
-        {.name = "small", .type = spec::SmallInteger(), .nullable = true},
-        {.name = "octet", .type = spec::SmallInteger(), .nullable = true},
-        {.name = "medium", .type = spec::Integer(), .nullable = true},
-        {.name = "word", .type = spec::Integer(), .nullable = true},
-        {.name = "big", .type = spec::BigInteger(), .nullable = true},
-        {.name = "dword", .type = spec::BigInteger(), .nullable = true},
-        {.name = "huge", .type = spec::BigInteger(), .nullable = true},
-        {.name = "single", .type = spec::Float(), .nullable = true},
-        {.name = "dbl", .type = spec::Double(), .nullable = true},
-        {.name = "body", .type = spec::Text(), .nullable = true},
-        {.name = "label", .type = spec::String(40), .nullable = true},
-        {.name = "payload", .type = spec::LargeBinary(), .nullable = true},
-        {.name = "price", .type = spec::Numeric(28, 6), .nullable = true},
-        {.name = "day", .type = spec::Date(), .nullable = true},
-        {.name = "birthday", .type = spec::Date(), .nullable = true},
-        {.name = "created_at", .type = spec::DateTime(true), .nullable = true},
-        {.name = "seen_at", .type = spec::DateTime(true), .nullable = true},
-        {.name = "local_at", .type = spec::DateTime(), .nullable = true},
-        {.name = "opens_at", .type = spec::Time(), .nullable = true},
-        {.name = "uuid", .type = spec::Uuid(), .nullable = true},
-        {.name = "document", .type = spec::JSON(), .nullable = true},
-        {.name = "doc", .type = spec::JSON(), .nullable = true},
-        {.name = "shade", .type = spec::Enum<every::Shade>(), .nullable = true},
-        {.name = "level", .type = spec::Integer(), .nullable = true},
-    };
-    static const Table& defined = define_table({.name = "every_optional", .columns = kColumns});
-    return defined;
-  }
-
-  static std::vector<Value> values(const every::EveryOptional& object) {
-    ColumnWriter writer(27);
-    writer.write(object.id);
-    writer.write(object.flag);
-    writer.write(object.tiny);
-    writer.write(object.small);
-    writer.write(object.octet);
-    writer.write(object.medium);
-    writer.write(object.word);
-    writer.write(object.big);
-    writer.write(object.dword);
-    writer.write(object.huge);
-    writer.write(object.single);
-    writer.write(object.dbl);
-    writer.write(object.body);
-    writer.write(object.label);
-    writer.write(object.payload);
-    writer.write(object.price);
-    writer.write(object.day);
-    writer.write(object.birthday);
-    writer.write(object.created_at);
-    writer.write(object.seen_at);
-    writer.write(object.local_at);
-    writer.write(object.opens_at);
-    writer.write(object.uuid);
-    writer.write(object.document);
-    writer.write(object.doc);
-    writer.write(object.shade);
-    writer.write<IntegerStorage>(object.level);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, every::EveryOptional& object) {
-    reader.read(0, object.id);
-    reader.read(1, object.flag);
-    reader.read(2, object.tiny);
-    reader.read(3, object.small);
-    reader.read(4, object.octet);
-    reader.read(5, object.medium);
-    reader.read(6, object.word);
-    reader.read(7, object.big);
-    reader.read(8, object.dword);
-    reader.read(9, object.huge);
-    reader.read(10, object.single);
-    reader.read(11, object.dbl);
-    reader.read(12, object.body);
-    reader.read(13, object.label);
-    reader.read(14, object.payload);
-    reader.read(15, object.price);
-    reader.read(16, object.day);
-    reader.read(17, object.birthday);
-    reader.read(18, object.created_at);
-    reader.read(19, object.seen_at);
-    reader.read(20, object.local_at);
-    reader.read(21, object.opens_at);
-    reader.read(22, object.uuid);
-    reader.read(23, object.document);
-    reader.read(24, object.doc);
-    reader.read(25, object.shade);
-    reader.read<IntegerStorage>(26, object.level);
-  }
-
-  static std::vector<Value> primary_key(const every::EveryOptional& object) {
-    ColumnWriter writer(1);
-    writer.write(object.id);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() { return {}; }
+  static const Table& table();
+  static std::vector<Value> values(const every::EveryOptional& object);
+  static void load(const ColumnReader& reader, every::EveryOptional& object);
+  static std::vector<Value> primary_key(const every::EveryOptional& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<every::EveryOptional>;
 
 }  // namespace athanor
 
@@ -322,5 +124,3 @@ struct EveryOptional_ {
 };
 
 }  // namespace every
-
-#pragma GCC diagnostic pop

@@ -6,54 +6,18 @@
 
 #include "shelves.hpp"
 
-#pragma GCC diagnostic push
-// The designated initializers below name only the options a model sets.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 namespace athanor {
 
-// shelves::Slot <-> table "shelf_slots".
+// shelves::Slot <-> table "shelf_slots"; defined in the generated source.
 template <>
 struct Mapper<shelves::Slot> : MapperBase<shelves::Slot> {
-  static const Table& table() {
-    static constexpr ColumnSpec kColumns[] = {
-        {.name = "aisle", .type = spec::String(8), .primary_key = true},
-        {.name = "bay", .type = spec::Integer(), .primary_key = true},
-        {.name = "label", .type = spec::String(40)},
-        {.name = "capacity", .type = spec::Integer(), .nullable = true, .server_default = "5"},
-        {.name = "state", .type = spec::String(20), .nullable = true, .server_default = "'empty'"},
-    };
-    static const Table& defined = define_table({.name = "shelf_slots", .columns = kColumns});
-    return defined;
-  }
-
-  static std::vector<Value> values(const shelves::Slot& object) {
-    ColumnWriter writer(5);
-    writer.write(object.aisle);
-    writer.write(object.bay);
-    writer.write(object.label);
-    writer.write(object.capacity);
-    writer.write(object.state);
-    return writer.take();
-  }
-
-  static void load(const ColumnReader& reader, shelves::Slot& object) {
-    reader.read(0, object.aisle);
-    reader.read(1, object.bay);
-    reader.read(2, object.label);
-    reader.read(3, object.capacity);
-    reader.read(4, object.state);
-  }
-
-  static std::vector<Value> primary_key(const shelves::Slot& object) {
-    ColumnWriter writer(2);
-    writer.write(object.aisle);
-    writer.write(object.bay);
-    return writer.take();
-  }
-
-  static std::span<const RelationshipInfo> relationships() { return {}; }
+  static const Table& table();
+  static std::vector<Value> values(const shelves::Slot& object);
+  static void load(const ColumnReader& reader, shelves::Slot& object);
+  static std::vector<Value> primary_key(const shelves::Slot& object);
+  static std::span<const RelationshipInfo> relationships();
 };
+extern template struct MapperBase<shelves::Slot>;
 
 }  // namespace athanor
 
@@ -70,5 +34,3 @@ struct Slot_ {
 };
 
 }  // namespace shelves
-
-#pragma GCC diagnostic pop
