@@ -41,6 +41,7 @@
 
 #include "athanor/core/error.hpp"
 #include "athanor/core/value.hpp"
+#include "core/dialects/error_category.hpp"
 #include "core/dialects/sqlite/sqlite_schema_text.hpp"
 
 namespace athanor::detail {
@@ -1033,26 +1034,22 @@ std::string lower(std::string_view text) {
 
 }  // namespace
 
-void raise_sqlite_error(int extended_code, std::string message, std::string sql,
-                        std::string parameters, SqliteErrorPhase phase) {
-  DBAPIError::Details details;
-  details.message = std::move(message);
-  details.sql = std::move(sql);
-  details.parameters = std::move(parameters);
-  details.native_code = extended_code;
+namespace {
+
+// The sqlite3 result-code table (see raise_sqlite_error in sqlite_driver.hpp).
+ErrorCategory category_of(int extended_code, SqliteErrorPhase phase, std::string_view message) {
   const int primary = extended_code & 0xff;
   if (phase == SqliteErrorPhase::kConnect && primary != SQLITE_MISUSE) {
-    throw OperationalError(std::move(details));
+    return ErrorCategory::kOperational;
   }
   switch (primary) {
     case SQLITE_CONSTRAINT:
-      details.sqlstate = "23000";  // SQL standard: integrity constraint violation
-      throw IntegrityError(std::move(details));
+      return ErrorCategory::kIntegrity;
     case SQLITE_ERROR:
-      if (phase == SqliteErrorPhase::kPrepare || is_sql_text_error(details.message)) {
-        throw ProgrammingError(std::move(details));
+      if (phase == SqliteErrorPhase::kPrepare || is_sql_text_error(message)) {
+        return ErrorCategory::kProgramming;
       }
-      throw OperationalError(std::move(details));
+      return ErrorCategory::kOperational;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_IOERR:
@@ -1068,16 +1065,31 @@ void raise_sqlite_error(int extended_code, std::string message, std::string sql,
     case SQLITE_SCHEMA:
     case SQLITE_NOMEM:
     case SQLITE_NOTADB:
-      throw OperationalError(std::move(details));
+      return ErrorCategory::kOperational;
     case SQLITE_MISMATCH:
     case SQLITE_TOOBIG:
     case SQLITE_RANGE:
-      throw DataError(std::move(details));
+      return ErrorCategory::kData;
     case SQLITE_MISUSE:
-      throw InterfaceError(std::move(details));
+      return ErrorCategory::kInterface;
     default:  // SQLITE_CORRUPT, SQLITE_INTERNAL, codes that should never reach a caller
-      throw InternalError(std::move(details));
+      return ErrorCategory::kInternal;
   }
+}
+
+}  // namespace
+
+void raise_sqlite_error(int extended_code, std::string message, std::string sql,
+                        std::string parameters, SqliteErrorPhase phase) {
+  DBAPIError::Details details;
+  details.message = std::move(message);
+  details.sql = std::move(sql);
+  details.parameters = std::move(parameters);
+  details.native_code = extended_code;
+  const ErrorCategory category = category_of(extended_code, phase, details.message);
+  // SQL standard: integrity constraint violation (sqlite3 has no SQLSTATEs of its own).
+  if (category == ErrorCategory::kIntegrity) details.sqlstate = "23000";
+  raise_dbapi_error(category, std::move(details));
 }
 
 SqliteConnectOptions parse_sqlite_url(const URL& url) {
