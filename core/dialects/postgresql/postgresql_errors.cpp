@@ -1,11 +1,11 @@
-// Athanor Core, postgresql dialect: libpq error translation (see postgresql_error.hpp).
+// Athanor Core, postgresql dialect: libpq error translation (see postgresql_errors.hpp).
 //
 // The class mapping follows the SQLSTATE classes of the SQL standard and PostgreSQL's
 // errcodes: constraint violations are integrity errors, data exceptions data errors, syntax and
 // access rule violations programming errors, and resource, operator-intervention, connection
 // and transaction-rollback classes operational errors. The table yields an ErrorCategory;
 // raise_dbapi_error (core/dialects/error_category.hpp) picks the class.
-#include "core/dialects/postgresql/postgresql_error.hpp"
+#include "core/dialects/postgresql/postgresql_errors.hpp"
 
 #include <utility>
 
