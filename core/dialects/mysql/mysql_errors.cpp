@@ -2,27 +2,19 @@
 // exceptions (see mysql_errors.hpp).
 //
 // The native error number decides first, because MySQL reports many unrelated errors with the
-// catch-all SQLSTATE HY000; the SQLSTATE class decides for numbers not listed here.
+// catch-all SQLSTATE HY000; the SQLSTATE class decides for numbers not listed here. The table
+// yields an ErrorCategory; raise_dbapi_error (core/dialects/error_category.hpp) picks the class.
 #include "core/dialects/mysql/mysql_errors.hpp"
 
 #include <string>
 #include <vector>
 
 #include "athanor/core/error.hpp"
+#include "core/dialects/error_category.hpp"
 
 namespace athanor::detail::mysql {
 
 namespace {
-
-enum class ErrorClass {
-  kIntegrity,
-  kProgramming,
-  kData,
-  kOperational,
-  kInterface,
-  kNotSupported,
-  kInternal
-};
 
 // Client-library errors (2000-2999 and the Connector/C 5000 range) that mean the library was
 // misused rather than that the server or network failed.
@@ -46,7 +38,7 @@ bool is_interface_error(unsigned int code) {
   }
 }
 
-ErrorClass classify(unsigned int code, std::string_view sqlstate) {
+ErrorCategory classify(unsigned int code, std::string_view sqlstate) {
   switch (code) {
     // Constraint violations.
     case 1022:  // ER_DUP_KEY
@@ -65,7 +57,7 @@ ErrorClass classify(unsigned int code, std::string_view sqlstate) {
     case 1762:  // ER_FOREIGN_DUPLICATE_KEY_WITHOUT_CHILD_INFO
     case 3819:  // MySQL 8 ER_CHECK_CONSTRAINT_VIOLATED
     case 4025:  // MariaDB ER_CONSTRAINT_FAILED
-      return ErrorClass::kIntegrity;
+      return ErrorCategory::kIntegrity;
 
     // Bad data.
     case 1264:  // ER_WARN_DATA_OUT_OF_RANGE
@@ -81,7 +73,7 @@ ErrorClass classify(unsigned int code, std::string_view sqlstate) {
     case 3140:  // MySQL 8 ER_INVALID_JSON_TEXT
     case 3141:  // MySQL 8 ER_INVALID_JSON_TEXT_IN_PARAM
     case 4038:  // MariaDB ER_JSON_SYNTAX
-      return ErrorClass::kData;
+      return ErrorCategory::kData;
 
     // Errors in the statement itself.
     case 1050:  // ER_TABLE_EXISTS_ERROR
@@ -111,7 +103,7 @@ ErrorClass classify(unsigned int code, std::string_view sqlstate) {
     case 1248:  // ER_DERIVED_MUST_HAVE_ALIAS
     case 1305:  // ER_SP_DOES_NOT_EXIST
     case 1630:  // ER_FUNC_INEXISTENT_NAME_COLLISION
-      return ErrorClass::kProgramming;
+      return ErrorCategory::kProgramming;
 
     // Server-side conditions outside the caller's control.
     case 1040:  // ER_CON_COUNT_ERROR
@@ -127,30 +119,30 @@ ErrorClass classify(unsigned int code, std::string_view sqlstate) {
     case 3024:  // MySQL ER_QUERY_TIMEOUT
     case 3058:  // ER_USER_LOCK_DEADLOCK
     case 4031:  // MySQL 8 ER_CLIENT_INTERACTION_TIMEOUT
-      return ErrorClass::kOperational;
+      return ErrorCategory::kOperational;
 
     case 1178:  // ER_CHECK_NOT_IMPLEMENTED
     case 1235:  // ER_NOT_SUPPORTED_YET
     case 1289:  // ER_FEATURE_DISABLED
     case 1295:  // ER_UNSUPPORTED_PS
-      return ErrorClass::kNotSupported;
+      return ErrorCategory::kNotSupported;
 
     default:
       break;
   }
-  if (is_interface_error(code)) return ErrorClass::kInterface;
+  if (is_interface_error(code)) return ErrorCategory::kInterface;
   if ((code >= 2000 && code <= 2999) || (code >= 5000 && code <= 5999)) {
-    return ErrorClass::kOperational;
+    return ErrorCategory::kOperational;
   }
   const std::string_view cls = sqlstate.substr(0, 2);
-  if (cls == "23") return ErrorClass::kIntegrity;
-  if (cls == "22") return ErrorClass::kData;
-  if (cls == "42") return ErrorClass::kProgramming;
-  if (cls == "0A") return ErrorClass::kNotSupported;
-  if (cls == "XA" || cls == "XX") return ErrorClass::kInternal;
+  if (cls == "23") return ErrorCategory::kIntegrity;
+  if (cls == "22") return ErrorCategory::kData;
+  if (cls == "42") return ErrorCategory::kProgramming;
+  if (cls == "0A") return ErrorCategory::kNotSupported;
+  if (cls == "XA" || cls == "XX") return ErrorCategory::kInternal;
   // "08" (connection), "40" (transaction rollback), "HY" and anything else: operational, as
   // MySQL uses HY000 for most server-side failures.
-  return ErrorClass::kOperational;
+  return ErrorCategory::kOperational;
 }
 
 }  // namespace
@@ -208,23 +200,7 @@ void raise_error_rendered(const NativeError& error, std::string_view sql, std::s
   details.native_code = static_cast<int>(error.code);
   details.connection_invalidated = invalidated;
 
-  switch (classify(error.code, error.sqlstate)) {
-    case ErrorClass::kIntegrity:
-      throw IntegrityError(std::move(details));
-    case ErrorClass::kProgramming:
-      throw ProgrammingError(std::move(details));
-    case ErrorClass::kData:
-      throw DataError(std::move(details));
-    case ErrorClass::kInterface:
-      throw InterfaceError(std::move(details));
-    case ErrorClass::kNotSupported:
-      throw NotSupportedError(std::move(details));
-    case ErrorClass::kInternal:
-      throw InternalError(std::move(details));
-    case ErrorClass::kOperational:
-      break;
-  }
-  throw OperationalError(std::move(details));
+  raise_dbapi_error(classify(error.code, error.sqlstate), std::move(details));
 }
 
 }  // namespace athanor::detail::mysql

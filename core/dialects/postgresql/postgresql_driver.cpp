@@ -11,17 +11,12 @@
 #include <poll.h>
 
 #include "athanor/core/error.hpp"
-#include "core/dialects/postgresql/postgresql_error.hpp"
+#include "core/dialects/postgresql/postgresql_errors.hpp"
+#include "core/dialects/postgresql/postgresql_url.hpp"
 
 namespace athanor::detail::pg {
 
 namespace {
-
-// Session settings every connection starts with, as startup options (no extra round trip):
-// timestamptz values come back as UTC text, dates in ISO order, floats in round-trip form.
-constexpr std::string_view kSessionOptions =
-    "-c TimeZone=UTC -c DateStyle=ISO -c extra_float_digits=3";
-constexpr const char* kDefaultConnectTimeout = "10";
 
 // Rows sent per pipeline sync in execute_many. Two batches are in flight at a time, so the
 // server never waits for the client; small enough that a batch's results fit in the socket
@@ -377,26 +372,7 @@ void PgCursor::close_deferring() noexcept {
 // ---- PgConnection: connecting ---------------------------------------------------------------
 
 std::unique_ptr<PgConnection> PgConnection::open(const URL& url) {
-  // Keyword/value pairs, never a conninfo string: values need no quoting and cannot inject
-  // other settings. Later pairs win, so URL query options override the URL's parts.
-  std::vector<std::pair<std::string, std::string>> settings;
-  if (url.host && !url.host->empty()) settings.emplace_back("host", *url.host);
-  if (url.port) settings.emplace_back("port", std::to_string(*url.port));
-  if (url.username) settings.emplace_back("user", *url.username);
-  if (url.password) settings.emplace_back("password", *url.password);
-  if (url.database && !url.database->empty()) settings.emplace_back("dbname", *url.database);
-  settings.emplace_back("client_encoding", "UTF8");
-  settings.emplace_back("connect_timeout", kDefaultConnectTimeout);
-  std::string options(kSessionOptions);
-  for (const auto& [key, value] : url.query) {
-    if (key == "options") {
-      options += ' ';
-      options += value;  // after ours: the caller's settings take precedence
-    } else {
-      settings.emplace_back(key, value);
-    }
-  }
-  settings.emplace_back("options", std::move(options));
+  const ConnectSettings settings = connect_settings(url);
 
   std::vector<const char*> keywords;
   std::vector<const char*> values;

@@ -1,5 +1,5 @@
 // Athanor Core, sqlite dialect: the driver (connection, cursor, prepared statement cache) over
-// the sqlite3 C API, and the translation of sqlite3 errors into Athanor's exception tree.
+// the sqlite3 C API. Errors are translated in sqlite_errors.cpp, URLs parsed in sqlite_url.cpp.
 //
 // Statement life cycle. Every statement is compiled once per connection and kept in an LRU
 // cache keyed by its SQL text. A cached statement is always reset with no bindings, except while
@@ -41,6 +41,7 @@
 
 #include "athanor/core/error.hpp"
 #include "athanor/core/value.hpp"
+#include "core/dialects/sqlite/sqlite_errors.hpp"
 #include "core/dialects/sqlite/sqlite_schema_text.hpp"
 
 namespace athanor::detail {
@@ -48,23 +49,6 @@ namespace athanor::detail {
 namespace {
 
 constexpr std::size_t kStatementCacheCapacity = 128;
-constexpr std::string_view kMemoryPath = ":memory:";
-
-// ---- error translation -------------------------------------------------------------------------
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
-// SQLITE_ERROR messages that mean the SQL itself is wrong, whenever they are reported (a cached
-// statement is recompiled at its next step when the schema changed, so "no such table" can come
-// from sqlite3_step too).
-bool is_sql_text_error(std::string_view message) {
-  return starts_with(message, "no such ") || message.find("syntax error") != std::string::npos ||
-         starts_with(message, "ambiguous column name") ||
-         message.find("has no column named") != std::string::npos ||
-         message.find("incomplete input") != std::string::npos;
-}
 
 // ---- values <-> text ---------------------------------------------------------------------------
 
@@ -1017,125 +1001,7 @@ class SqliteConnection final : public driver::Connection {
   std::unique_ptr<Stream> active_;
 };
 
-// ---- URL options -------------------------------------------------------------------------------
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-[[noreturn]] void bad_option(std::string_view key, std::string_view value,
-                             std::string_view expected) {
-  throw ArgumentError(fmt::format("invalid value '{}' for option '{}' in sqlite URL; expected {}",
-                                  value, key, expected));
-}
-
 }  // namespace
-
-void raise_sqlite_error(int extended_code, std::string message, std::string sql,
-                        std::string parameters, SqliteErrorPhase phase) {
-  DBAPIError::Details details;
-  details.message = std::move(message);
-  details.sql = std::move(sql);
-  details.parameters = std::move(parameters);
-  details.native_code = extended_code;
-  const int primary = extended_code & 0xff;
-  if (phase == SqliteErrorPhase::kConnect && primary != SQLITE_MISUSE) {
-    throw OperationalError(std::move(details));
-  }
-  switch (primary) {
-    case SQLITE_CONSTRAINT:
-      details.sqlstate = "23000";  // SQL standard: integrity constraint violation
-      throw IntegrityError(std::move(details));
-    case SQLITE_ERROR:
-      if (phase == SqliteErrorPhase::kPrepare || is_sql_text_error(details.message)) {
-        throw ProgrammingError(std::move(details));
-      }
-      throw OperationalError(std::move(details));
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_FULL:
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_ABORT:
-    case SQLITE_INTERRUPT:
-    case SQLITE_PROTOCOL:
-    case SQLITE_NOLFS:
-    case SQLITE_AUTH:
-    case SQLITE_SCHEMA:
-    case SQLITE_NOMEM:
-    case SQLITE_NOTADB:
-      throw OperationalError(std::move(details));
-    case SQLITE_MISMATCH:
-    case SQLITE_TOOBIG:
-    case SQLITE_RANGE:
-      throw DataError(std::move(details));
-    case SQLITE_MISUSE:
-      throw InterfaceError(std::move(details));
-    default:  // SQLITE_CORRUPT, SQLITE_INTERNAL, codes that should never reach a caller
-      throw InternalError(std::move(details));
-  }
-}
-
-SqliteConnectOptions parse_sqlite_url(const URL& url) {
-  if ((url.host && !url.host->empty()) || url.port || url.username || url.password) {
-    throw ArgumentError(
-        "invalid sqlite URL '" + url.render() +
-        "': sqlite takes no host, port or credentials; use sqlite:///relative/path.db, "
-        "sqlite:////absolute/path.db or sqlite:///:memory:");
-  }
-  SqliteConnectOptions options;
-  options.path = url.database.value_or("");
-  if (options.path.empty()) options.path = kMemoryPath;
-  for (const auto& [key, value] : url.query) {
-    const std::string v = lower(value);
-    if (key == "mode") {
-      if (v == "ro") {
-        options.mode = SqliteOpenMode::kReadOnly;
-      } else if (v == "rw") {
-        options.mode = SqliteOpenMode::kReadWrite;
-      } else if (v == "rwc") {
-        options.mode = SqliteOpenMode::kReadWriteCreate;
-      } else {
-        bad_option(key, value, "ro, rw or rwc");
-      }
-    } else if (key == "timeout") {
-      double seconds = -1;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-      if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(seconds) ||
-          seconds < 0 || seconds > 86400.0 * 365) {
-        bad_option(key, value, "a number of seconds, e.g. 5 or 0.5");
-      }
-      options.busy_timeout = std::chrono::milliseconds(std::llround(seconds * 1000));
-    } else if (key == "foreign_keys") {
-      if (v == "on" || v == "true" || v == "1" || v == "yes") {
-        options.foreign_keys = true;
-      } else if (v == "off" || v == "false" || v == "0" || v == "no") {
-        options.foreign_keys = false;
-      } else {
-        bad_option(key, value, "on or off");
-      }
-    } else if (key == "journal_mode") {
-      static constexpr std::string_view kModes[] = {"delete", "truncate", "persist",
-                                                    "memory", "wal",      "off"};
-      if (std::find(std::begin(kModes), std::end(kModes), v) == std::end(kModes)) {
-        bad_option(key, value, "delete, truncate, persist, memory, wal or off");
-      }
-      std::string upper = v;
-      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      options.journal_mode = std::move(upper);
-    } else {
-      throw ArgumentError(fmt::format(
-          "unknown option '{}' in sqlite URL; known options: mode, timeout, foreign_keys, "
-          "journal_mode",
-          key));
-    }
-  }
-  return options;
-}
 
 std::unique_ptr<driver::Connection> open_sqlite_connection(const SqliteConnectOptions& options) {
   // One thread uses a connection at a time (the pool guarantees it), so SQLite's own mutex is
@@ -1152,7 +1018,7 @@ std::unique_ptr<driver::Connection> open_sqlite_connection(const SqliteConnectOp
       flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
       break;
   }
-  const bool in_memory = options.path == kMemoryPath;
+  const bool in_memory = options.path == kSqliteMemoryPath;
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(options.path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {

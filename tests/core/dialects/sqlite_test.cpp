@@ -23,6 +23,7 @@
 #include "athanor/core/url.hpp"
 #include "athanor/core/value.hpp"
 #include "core/dialects/sqlite/sqlite_driver.hpp"
+#include "core/dialects/sqlite/sqlite_errors.hpp"
 #include "core/dialects/sqlite/sqlite_schema_text.hpp"
 
 namespace athanor {

@@ -1,12 +1,15 @@
-// Athanor Core, postgresql dialect: libpq error translation (see postgresql_error.hpp).
+// Athanor Core, postgresql dialect: libpq error translation (see postgresql_errors.hpp).
 //
 // The class mapping follows the SQLSTATE classes of the SQL standard and PostgreSQL's
 // errcodes: constraint violations are integrity errors, data exceptions data errors, syntax and
 // access rule violations programming errors, and resource, operator-intervention, connection
-// and transaction-rollback classes operational errors.
-#include "core/dialects/postgresql/postgresql_error.hpp"
+// and transaction-rollback classes operational errors. The table yields an ErrorCategory;
+// raise_dbapi_error (core/dialects/error_category.hpp) picks the class.
+#include "core/dialects/postgresql/postgresql_errors.hpp"
 
 #include <utility>
+
+#include "core/dialects/error_category.hpp"
 
 namespace athanor::detail::pg {
 
@@ -29,24 +32,14 @@ bool is_shutdown_state(std::string_view sqlstate) {
   return sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
 }
 
-enum class Category {
-  kGeneric,
-  kIntegrity,
-  kOperational,
-  kProgramming,
-  kData,
-  kNotSupported,
-  kInternal
-};
-
-Category category_of(std::string_view sqlstate) {
-  if (sqlstate.size() != 5) return Category::kGeneric;
+ErrorCategory category_of(std::string_view sqlstate) {
+  if (sqlstate.size() != 5) return ErrorCategory::kGeneric;
   const std::string_view cls = sqlstate.substr(0, 2);
-  if (cls == "23") return Category::kIntegrity;
-  if (cls == "22") return Category::kData;
-  if (cls == "0A") return Category::kNotSupported;
+  if (cls == "23") return ErrorCategory::kIntegrity;
+  if (cls == "22") return ErrorCategory::kData;
+  if (cls == "0A") return ErrorCategory::kNotSupported;
   if (cls == "42" || cls == "44" || cls == "20" || cls == "21" || cls == "3D" || cls == "3F") {
-    return Category::kProgramming;
+    return ErrorCategory::kProgramming;
   }
   // 08 connection, 26 unknown prepared statement, 27 triggered data change, 28 authorization,
   // 34 cursor name, 40 transaction rollback (serialization failure, deadlock), 53 resources,
@@ -54,15 +47,15 @@ Category category_of(std::string_view sqlstate) {
   // 58 system errors, HV foreign data wrappers.
   if (cls == "08" || cls == "26" || cls == "27" || cls == "28" || cls == "34" || cls == "40" ||
       cls[0] == '5' || cls == "HV") {
-    return Category::kOperational;
+    return ErrorCategory::kOperational;
   }
   // 24/25 cursor and transaction state, 2B/2D/2F, 38/39/3B routines and savepoints, F0 config,
   // P0 PL/pgSQL, XX internal.
   if (cls == "24" || cls == "25" || cls == "2B" || cls == "2D" || cls == "2F" || cls == "38" ||
       cls == "39" || cls == "3B" || cls == "F0" || cls == "P0" || cls == "XX") {
-    return Category::kInternal;
+    return ErrorCategory::kInternal;
   }
-  return Category::kGeneric;
+  return ErrorCategory::kGeneric;
 }
 
 }  // namespace
@@ -98,25 +91,10 @@ DBAPIError::Details error_details(PGconn* conn, const PGresult* result, std::str
 }
 
 void raise_error(DBAPIError::Details details) {
-  if (details.connection_invalidated) throw OperationalError(std::move(details));
-  if (details.sqlstate.empty()) throw InterfaceError(std::move(details));
-  switch (category_of(details.sqlstate)) {
-    case Category::kIntegrity:
-      throw IntegrityError(std::move(details));
-    case Category::kOperational:
-      throw OperationalError(std::move(details));
-    case Category::kProgramming:
-      throw ProgrammingError(std::move(details));
-    case Category::kData:
-      throw DataError(std::move(details));
-    case Category::kNotSupported:
-      throw NotSupportedError(std::move(details));
-    case Category::kInternal:
-      throw InternalError(std::move(details));
-    case Category::kGeneric:
-      break;
-  }
-  throw DBAPIError(std::move(details));
+  const ErrorCategory category = details.connection_invalidated ? ErrorCategory::kOperational
+                                 : details.sqlstate.empty()     ? ErrorCategory::kInterface
+                                                                : category_of(details.sqlstate);
+  raise_dbapi_error(category, std::move(details));
 }
 
 }  // namespace athanor::detail::pg
