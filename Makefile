@@ -2,8 +2,8 @@
 #
 #   make demo [URL=postgresql://user:pass@host/db]   build and run the samples (SQLite by default)
 #   make test                                        format check, sanitizer build with -Werror,
-#                                                    all tests on all backends, clang-tidy
-#   make lint                                        format check and clang-tidy only
+#                                                    all tests on all backends
+#   make lint                                        format check and clang-tidy
 #   make bench                                       Core vs raw C driver benchmarks
 #
 # Each target first installs the Debian packages that are missing (as root, or through sudo).
@@ -52,7 +52,6 @@ test: deps
 	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DATHANOR_SANITIZE=ON -DATHANOR_WERROR=ON -DATHANOR_BUILD_TESTS=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(TEST_DIR) -j$(JOBS)
 	@tests/servers/with_servers.sh ctest --test-dir $(TEST_DIR) --output-on-failure
-	@tests/lint/run_clang_tidy.sh $(LINT_DIR) $(JOBS)
 
 lint: deps
 	@tests/lint/check_format.sh
