@@ -32,6 +32,7 @@
 #include <libpq-fe.h>
 
 #include "athanor/core/driver.hpp"
+#include "athanor/core/error.hpp"
 #include "athanor/core/url.hpp"
 #include "core/dialects/postgresql/postgresql_codec.hpp"
 
