@@ -1,15 +1,42 @@
 // Athanor Core: results of executing a statement (SQLAlchemy's Result and Row).
 //
 // A Result streams rows from its driver cursor as it is iterated; nothing is materialized unless
-// asked for (all(), scalars(), as()). A Result reads from the Connection that produced it: it must
-// not outlive that Connection, and executing another statement on the Connection closes it.
-// Typed access converts with value_from<T> and raises ArgumentError naming the column and both
-// types when the value cannot be read as T.
+// asked for (all(), scalars(), as()). Typed access converts with value_from<T> and raises
+// ArgumentError naming the column and both types when the value cannot be read as T.
 //
 // Rows into structs (Row::as<T>, Result::first/one/one_or_none/as/all<T>): a struct with a
 // generated mapper is read through it, by column name (RowLoader<T> below); a plain aggregate
 // field by field, column i into field i (Boost.PFR); any other T is a compile error whose one
 // sentence says what to do.
+//
+// Result states (the function performing each transition in brackets):
+//
+//   streaming --[last row read: iteration, fetch*, all, as, scalars]--> exhausted
+//   streaming --[close, first, one, one_or_none, scalar]-------------> closed
+//   streaming --[the Connection executes another statement]---------> closed (by the driver)
+//   buffered  --[last row read]--> exhausted         buffered --[close]--> closed
+//   any       --[destructor]--> gone
+//
+// - streaming: rows come from the driver cursor, one per fetch. Made by Connection::execute; for
+//   a statement that returns no rows it is exhausted from the start.
+// - buffered: every row is held in the Result already (executemany ... RETURNING, an emulated
+//   RETURNING, from_values). It holds no cursor, so it may outlive its Connection.
+// - exhausted and closed are alike to the caller: the cursor is released (closed, so that the
+//   Connection may run its next statement), fetches return nullopt or empty vectors, iteration
+//   ends at once, one() raises NoResultFound and scalar<T>() raises NoResultFound (nullopt for
+//   an optional T). keys(), returns_rows(), rowcount(), lastrowid() and inserted_primary_key()
+//   keep answering in every state.
+// - first(), one(), one_or_none() and scalar() read what they need and close, discarding the
+//   rows left; the typed reads of as<T>() read to the end.
+//
+// A late server error (a later row of the statement failed: see driver::Cursor) surfaces from
+// the fetch that reaches it, or from the close (explicit or by one of the methods above) that
+// discards the rows holding it; close() may therefore throw. A streaming Result destroyed before
+// its end leaves such an error to its Connection, whose next call raises it.
+//
+// REQUIRES: a streaming Result does not outlive the Connection that produced it.
+// Thread-safety: a Result is used by one thread at a time, as its Connection is. The Row an
+// iterator refers to is refilled by the next step; Rows returned by value are independent values.
 #pragma once
 
 #include <cstddef>
