@@ -101,8 +101,7 @@ class Row {
     try {
       return value_from<T>(value, {});
     } catch (const ArgumentError&) {
-      // Name the column only on the error path: formatting it per value costs as much as the
-      // read itself.
+      // Name the column only on the error path, so that a successful read formats nothing.
       return value_from<T>(value, column_context(index));
     }
   }
