@@ -22,6 +22,7 @@
 #include "core/engine/connection_state.hpp"
 #include "core/engine/engine_impl.hpp"
 #include "core/engine/param_lookup.hpp"
+#include "core/result/result_access.hpp"
 
 namespace athanor {
 
@@ -357,8 +358,8 @@ Result emulated_returning_result(const std::vector<std::string>& names,
   auto metadata = std::make_shared<RowMetadata>(names);
   const Value key = lastrowid ? Value{*lastrowid} : Value{};
   Result result = Result::from_values(metadata, {key}, rowcount);
-  result.set_lastrowid(lastrowid);
-  result.set_inserted_primary_key(Row(metadata, {key}));
+  detail::ResultAccess::set_lastrowid(result, lastrowid);
+  detail::ResultAccess::set_inserted_primary_key(result, Row(metadata, {key}));
   return result;
 }
 
@@ -471,7 +472,7 @@ Result emulated_returning_result(const std::vector<std::string>& names,
   Result result = emulated ? emulated_returning_result(compiled->column_names, lastrowid, rowcount)
                            : Result(std::move(cursor), std::move(metadata), rowcount);
   if (emulated) return result;
-  result.set_lastrowid(lastrowid);
+  detail::ResultAccess::set_lastrowid(result, lastrowid);
   if (compiled->table && !returns_rows) {
     // inserted_primary_key: the given key values, the generated one from last-insert-id or
     // RETURNING.
@@ -491,8 +492,8 @@ Result emulated_returning_result(const std::vector<std::string>& names,
       }
     }
     if (complete && !values.empty()) {
-      result.set_inserted_primary_key(
-          Row(s.primary_key_metadata(*compiled->table), std::move(values)));
+      detail::ResultAccess::set_inserted_primary_key(
+          result, Row(s.primary_key_metadata(*compiled->table), std::move(values)));
     }
   }
   return result;
@@ -536,7 +537,7 @@ Result Connection::exec_driver_sql(const std::string& sql, const std::vector<Val
   if (cursor->column_names().empty()) cursor->close();
   std::shared_ptr<const RowMetadata> metadata = s.metadata_for(*cursor);
   Result result(std::move(cursor), std::move(metadata), rowcount);
-  result.set_lastrowid(lastrowid);
+  detail::ResultAccess::set_lastrowid(result, lastrowid);
   return result;
 }
 

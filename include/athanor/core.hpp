@@ -1,4 +1,8 @@
 // Athanor Core: the whole Core API in one include.
+//
+// Layer: Core, the lowest layer (the mapping support and the ORM sit on top of it and Core never
+// includes them). Each header included here states its own contract: ownership, thread-safety,
+// errors and preconditions.
 #pragma once
 
 #include "athanor/core/dialect.hpp"

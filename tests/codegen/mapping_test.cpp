@@ -328,8 +328,10 @@ TEST(MappingBind, HydrateNamesWhatIsMissingOrWrong) {
   EXPECT_EQ(partial.name, "kept");
 
   catalog::Item item = sample_item();
-  athanor::Row bad = row_of(item);
-  bad.mutable_values()[20] = athanor::Value{std::string("purple")};
+  const athanor::Row good = row_of(item);
+  std::vector<athanor::Value> values = good.values();
+  values[20] = athanor::Value{std::string("purple")};
+  const athanor::Row bad(good.metadata(), std::move(values));
   try {
     Mapper<catalog::Item>::hydrate(bad);
     FAIL() << "expected ArgumentError";

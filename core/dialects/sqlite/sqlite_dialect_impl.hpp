@@ -43,7 +43,7 @@ class SqliteDialect final : public Dialect {
                             bool negate) const override;
   std::size_t max_bind_parameters() const override { return kMaxBindParameters; }
   // SQLite collects RETURNING rows in a temporary table first; re-running one prepared INSERT
-  // and reading sqlite3_last_insert_rowid() costs half as much.
+  // and reading sqlite3_last_insert_rowid() writes no such table.
   bool returning_key_from_lastrowid() const override { return true; }
   // SQLite transactions are serializable; READ UNCOMMITTED matters only with a shared cache.
   std::vector<std::string> isolation_levels() const override {

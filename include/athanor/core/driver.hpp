@@ -110,7 +110,7 @@ class Cursor {
   // advance() then read_fields(targets), in one call: what a caller reading one row into fields
   // makes (Result::first<T>()). `row` is false at the end of the rows. A driver overrides it
   // with its own advance and read_fields, called directly. (Result::as<T>(), which reads every
-  // row, keeps to advance() and read_fields(): its loop measured slower through this one.)
+  // row, keeps to advance() and read_fields(); docs/notes/core-performance.md says why.)
   virtual FieldsFetched fetch_fields(std::span<const FieldTarget> targets);
 
  protected:

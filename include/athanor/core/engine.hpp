@@ -15,6 +15,9 @@
 // A Transaction object that is destroyed while still active rolls back.
 // A DBAPIError with connection_invalidated() leaves the Connection invalidated: further use
 // raises InvalidRequestError until rollback()/close(); the pool replaces the driver connection.
+// REQUIRES: a Connection is used by one thread at a time.
+// REQUIRES: a streaming Result does not outlive the Connection that produced it; the
+//           Connection's next statement closes it (result.hpp has the Result states).
 #pragma once
 
 #include <chrono>

@@ -4,6 +4,9 @@
 // athanor::Error. Errors coming from a database driver are translated at exactly one place per
 // backend (core/dialects/<db>/) into a DBAPIError subclass that keeps the SQL, a truncated
 // rendering of the parameters, the SQLSTATE (where the backend has one) and the native error code.
+// Errors are thrown by value and caught by reference; each is a plain value (copies are
+// independent) whose what() is the whole message. Nothing the database raised is swallowed: it
+// reaches the caller as one of these, at the latest by the connection's next call.
 #pragma once
 
 #include <stdexcept>

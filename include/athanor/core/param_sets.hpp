@@ -2,8 +2,8 @@
 //
 // SQLAlchemy's executemany takes a list of dicts, and Connection::execute takes the same as a
 // std::vector<Params>. When the rows already live in a range of structs, building one Params per
-// row (a vector, a key string per value, a copy of every text) costs more than SQLite takes to
-// insert the row. param_sets() names where each parameter comes from instead, once, and the
+// row (a vector, a key string per value, a copy of every text) copies what the objects hold
+// already. param_sets() names where each parameter comes from instead, once, and the
 // engine reads every object where it is, straight into its reused bind buffers:
 //
 //   std::vector<NewUser> people = ...;
@@ -14,7 +14,8 @@
 // invocable with the object that returns a type a Value is made from (to_value). The statement
 // sees exactly what a std::vector<Params> with those names, in that order, would give it: an
 // insert() without values() takes its columns from the names, a bindparam() reads its name.
-// The range is read during execute() only; it must outlive that call and not change during it.
+// The range is read during execute() only.
+// REQUIRES: the range outlives the execute() call that reads it and does not change during it.
 #pragma once
 
 #include <cstddef>

@@ -3,6 +3,9 @@
 // Reads the schema of a live database through Core queries issued by the engine's dialect.
 // Every call checks out a connection for its duration. Errors: DBAPIError from the database;
 // asking about a table that does not exist raises NoSuchTableError.
+// REQUIRES: the Engine outlives the Inspector, which keeps a pointer to it.
+// Thread-safety: an Inspector holds nothing else, so its calls may run from several threads at
+// once, each on a connection of its own.
 #pragma once
 
 #include <optional>

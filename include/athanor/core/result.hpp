@@ -1,15 +1,42 @@
 // Athanor Core: results of executing a statement (SQLAlchemy's Result and Row).
 //
 // A Result streams rows from its driver cursor as it is iterated; nothing is materialized unless
-// asked for (all(), scalars(), as()). A Result reads from the Connection that produced it: it must
-// not outlive that Connection, and executing another statement on the Connection closes it.
-// Typed access converts with value_from<T> and raises ArgumentError naming the column and both
-// types when the value cannot be read as T.
+// asked for (all(), scalars(), as()). Typed access converts with value_from<T> and raises
+// ArgumentError naming the column and both types when the value cannot be read as T.
 //
 // Rows into structs (Row::as<T>, Result::first/one/one_or_none/as/all<T>): a struct with a
 // generated mapper is read through it, by column name (RowLoader<T> below); a plain aggregate
 // field by field, column i into field i (Boost.PFR); any other T is a compile error whose one
 // sentence says what to do.
+//
+// Result states (the function performing each transition in brackets):
+//
+//   streaming --[last row read: iteration, fetch*, all, as, scalars]--> exhausted
+//   streaming --[close, first, one, one_or_none, scalar]-------------> closed
+//   streaming --[the Connection executes another statement]---------> closed (by the driver)
+//   buffered  --[last row read]--> exhausted         buffered --[close]--> closed
+//   any       --[destructor]--> gone
+//
+// - streaming: rows come from the driver cursor, one per fetch. Made by Connection::execute; for
+//   a statement that returns no rows it is exhausted from the start.
+// - buffered: every row is held in the Result already (executemany ... RETURNING, an emulated
+//   RETURNING, from_values). It holds no cursor, so it may outlive its Connection.
+// - exhausted and closed are alike to the caller: the cursor is released (closed, so that the
+//   Connection may run its next statement), fetches return nullopt or empty vectors, iteration
+//   ends at once, one() raises NoResultFound and scalar<T>() raises NoResultFound (nullopt for
+//   an optional T). keys(), returns_rows(), rowcount(), lastrowid() and inserted_primary_key()
+//   keep answering in every state.
+// - first(), one(), one_or_none() and scalar() read what they need and close, discarding the
+//   rows left; the typed reads of as<T>() read to the end.
+//
+// A late server error (a later row of the statement failed: see driver::Cursor) surfaces from
+// the fetch that reaches it, or from the close (explicit or by one of the methods above) that
+// discards the rows holding it; close() may therefore throw. A streaming Result destroyed before
+// its end leaves such an error to its Connection, whose next call raises it.
+//
+// REQUIRES: a streaming Result does not outlive the Connection that produced it.
+// Thread-safety: a Result is used by one thread at a time, as its Connection is. The Row an
+// iterator refers to is refilled by the next step; Rows returned by value are independent values.
 #pragma once
 
 #include <cstddef>
@@ -27,6 +54,7 @@
 #include <boost/pfr/core.hpp>
 #include <nlohmann/json.hpp>
 
+#include "athanor/core/detail/row_target.hpp"
 #include "athanor/core/driver.hpp"
 #include "athanor/core/error.hpp"
 #include "athanor/core/row_metadata.hpp"
@@ -49,51 +77,6 @@ template <class T>
 struct RowLoader {
   static constexpr bool enabled = false;
 };
-
-namespace detail {
-
-// How a row is read into a T: through RowLoader<T> (by column name), field by field (Boost.PFR,
-// column i into field i), or not at all.
-enum class RowTargetKind { kMapped, kPositional, kNone };
-
-template <class T, std::size_t... I>
-constexpr bool fields_from_value(std::index_sequence<I...>) {
-  return (FromValue<boost::pfr::tuple_element_t<I, T>> && ...);
-}
-
-// Decided in this order so that no Boost.PFR template is instantiated for a mapped struct (its
-// relationship members are no columns) nor for a type PFR cannot take apart.
-template <class T>
-constexpr RowTargetKind row_target_kind() {
-  if constexpr (RowLoader<T>::enabled) {
-    return RowTargetKind::kMapped;
-  } else if constexpr (!std::is_class_v<T> || std::is_union_v<T> || !std::is_aggregate_v<T> ||
-                       std::is_const_v<T> || std::is_volatile_v<T>) {
-    return RowTargetKind::kNone;
-  } else if constexpr (fields_from_value<T>(
-                           std::make_index_sequence<boost::pfr::tuple_size_v<T>>{})) {
-    return RowTargetKind::kPositional;
-  } else {
-    return RowTargetKind::kNone;
-  }
-}
-template <class T>
-inline constexpr RowTargetKind row_target = row_target_kind<T>();
-
-// The compile error of Row::as<T> and Result's typed reads for a T that cannot hold a row.
-// Instantiated only in that case, so it is the only error the user sees.
-template <class T>
-[[noreturn]] void reject_row_target() {
-  static_assert(row_target<T> != RowTargetKind::kNone,
-                "this type cannot hold a row: for a model (ATHANOR_TABLE), list its header in "
-                "athanor_generate() and include the generated .athanor.hpp; otherwise use a plain "
-                "aggregate whose fields are all column value types (bool, integers, floating "
-                "point, std::string, Bytes, Decimal, dates and times, UuidValue, JSON, or "
-                "std::optional of one)");
-  std::terminate();  // not reached: T is rejected at compile time
-}
-
-}  // namespace detail
 
 class Row {
  public:
@@ -118,8 +101,7 @@ class Row {
     try {
       return value_from<T>(value, {});
     } catch (const ArgumentError&) {
-      // Name the column only on the error path: formatting it per value costs as much as the
-      // read itself.
+      // Name the column only on the error path, so that a successful read formats nothing.
       return value_from<T>(value, column_context(index));
     }
   }
@@ -148,11 +130,13 @@ class Row {
   // decimals as text, JSON inline.
   nlohmann::json to_json() const;
 
-  // Internal: the value buffer refilled by Result iteration.
-  std::vector<Value>& mutable_values() noexcept { return values_; }
+  // The column names, shared by the rows of one result.
   const std::shared_ptr<const RowMetadata>& metadata() const noexcept { return metadata_; }
 
  private:
+  friend class Result;
+  // The value buffer Result iteration refills, reusing its capacity.
+  std::vector<Value>& mutable_values() noexcept { return values_; }
   // as<T>(): a mapped T through RowLoader<T>; an aggregate T with field i set by
   // read(i, &field).
   template <class T, class Read>
@@ -198,6 +182,8 @@ nlohmann::json to_json(const Value& value);
 class Connection;
 
 namespace detail {
+struct ResultAccess;  // core/result/result_access.hpp
+
 // What only some Results use. Kept apart, so that a result that is executed, read into a struct
 // and dropped (a lookup) is made and destroyed without visiting any of it.
 struct ResultExtras {
@@ -376,9 +362,9 @@ class Result {
   std::int64_t rowcount() const noexcept { return rowcount_; }
   // The primary key generated by a single-row INSERT (from RETURNING or last-insert-id).
   const std::optional<Row>& inserted_primary_key() const noexcept;
-  void set_inserted_primary_key(Row key) { extras().inserted_primary_key = std::move(key); }
+  // The driver's last-insert-id of the statement (SQLite rowid, MariaDB AUTO_INCREMENT);
+  // nullopt when the backend has none (PostgreSQL) or the statement was no INSERT.
   std::optional<std::int64_t> lastrowid() const noexcept { return lastrowid_; }
-  void set_lastrowid(std::optional<std::int64_t> id) { lastrowid_ = id; }
 
   // Releases the cursor; further fetches return nothing.
   void close() {
@@ -386,10 +372,13 @@ class Result {
     if (buffered_mode_) clear_buffered();
   }
 
+ private:
+  // The engine sets lastrowid and inserted_primary_key after execution, through this.
+  friend struct detail::ResultAccess;
+  void set_inserted_primary_key(Row key) { extras().inserted_primary_key = std::move(key); }
+  void set_lastrowid(std::optional<std::int64_t> id) { lastrowid_ = id; }
   // Reads the next row into `row` (reusing its buffers). False when exhausted.
   bool fetch_into(Row& row);
-
- private:
   // Rows fetched already and not yet read, as far as known (see driver::Cursor::buffered_rows).
   std::size_t buffered_rows_left() const noexcept;
   // Moves the cursor to its next row for the typed reads below; false (and closed) at the end.
@@ -476,9 +465,9 @@ class Result {
   template <class T, std::size_t... I>
   bool fetch_fields(T& item, std::index_sequence<I...> fields) {
     if (!cursor_) return false;
-    if constexpr (sizeof...(I) > 0 && sizeof...(I) <= 64) {
+    if constexpr (sizeof...(I) > 0 && sizeof...(I) <= detail::kMaxFieldTargets) {
       if (sizeof...(I) == columns().names().size()) [[likely]] {
-        const driver::FieldTarget targets[] = {field_target(boost::pfr::get<I>(item))...};
+        const auto targets = detail::field_targets(item, fields);
         const driver::FieldsFetched fetched = cursor_->fetch_fields(targets);
         if (!fetched.row) {
           close_cursor();
@@ -503,8 +492,8 @@ class Result {
   }
   template <class T, std::size_t... I>
   void read_fields(T& item, std::index_sequence<I...> fields) {
-    if constexpr (sizeof...(I) > 0 && sizeof...(I) <= 64) {
-      const driver::FieldTarget targets[] = {field_target(boost::pfr::get<I>(item))...};
+    if constexpr (sizeof...(I) > 0 && sizeof...(I) <= detail::kMaxFieldTargets) {
+      const auto targets = detail::field_targets(item, fields);
       read_unread_fields(item, cursor_->read_fields(targets), fields);
     } else {
       (read_converted_field(I, boost::pfr::get<I>(item)), ...);
@@ -513,22 +502,10 @@ class Result {
   // The columns the driver's typed reads did not store (bit i: field i), converted from their
   // Value as Row::get<F> would (with the same errors).
   template <class T, std::size_t... I>
-  void read_unread_fields(T& item, std::uint64_t unread, std::index_sequence<I...>) {
-    if (unread == 0) return;
-    ((((unread >> I) & 1U) != 0 ? read_converted_field(I, boost::pfr::get<I>(item)) : void()), ...);
-  }
-  template <class F>
-  static driver::FieldTarget field_target(F& field) {
-    using Kind = driver::FieldTarget::Kind;
-    if constexpr (std::is_same_v<F, std::int64_t>) {
-      return {Kind::kInt64, &field};
-    } else if constexpr (std::is_same_v<F, double>) {
-      return {Kind::kDouble, &field};
-    } else if constexpr (std::is_same_v<F, std::string>) {
-      return {Kind::kText, &field};
-    } else {
-      return {Kind::kOther, nullptr};
-    }
+  void read_unread_fields(T& item, std::uint64_t unread, std::index_sequence<I...> fields) {
+    detail::for_each_unread_field(item, unread, fields, [this](std::size_t index, auto& field) {
+      read_converted_field(index, field);
+    });
   }
   // The only row as T, or nullopt; MultipleResultsFound naming `method` when there are more.
   template <class T>

@@ -1,6 +1,7 @@
 // Athanor Core: the column names of a result (SQLAlchemy's result metadata), shared by all its
 // rows. Below both the driver interface and Result: a driver that keeps prepared statements
 // makes one per statement, and every result of that statement shares it.
+// Immutable once made, so it is shared between results and threads without locking.
 #pragma once
 
 #include <cstddef>

@@ -4,6 +4,7 @@
 // stable addresses for the MetaData's lifetime, because SQL expressions refer to them by pointer.
 // Thread-safety: building a MetaData is single-threaded; once built, a MetaData may be read (and
 // its tables used in statements) from any number of threads.
+// REQUIRES: a statement that names a Table or Column is executed only while its MetaData lives.
 #pragma once
 
 #include <deque>

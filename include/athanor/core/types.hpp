@@ -2,6 +2,7 @@
 //
 // A type describes a column for DDL and reflection; it does not constrain the C++ side, which is
 // handled by Value conversions (value.hpp). Each dialect renders a type as its own DDL spelling.
+// Types are plain values (copies are independent): nothing here talks to a database or throws.
 #pragma once
 
 #include <cstdint>

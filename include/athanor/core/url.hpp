@@ -5,7 +5,8 @@
 //
 // Parsing is the same for every backend; what a backend accepts (a host for SQLite, query
 // options) is checked by its Dialect::validate_url.
-// User, password, database and query values are percent-decoded.
+// User, password, database and query values are percent-decoded. A URL is a plain value; parse()
+// throws ArgumentError naming the part that is wrong, its message never showing the password.
 #pragma once
 
 #include <map>

@@ -3,6 +3,8 @@
 // A Value is what one bound parameter or one fetched column holds. Drivers (core/dialects/) turn
 // native results into Values; typed access (Row::get<T>) converts a Value into the C++ type the
 // caller asks for, and raises ArgumentError naming both types when the conversion is impossible.
+// Values are plain values (copies are independent) and the conversions are pure functions, safe
+// to call from any thread.
 //
 // Mapping between C++ types and Values (both directions):
 //   bool                         <-> bool

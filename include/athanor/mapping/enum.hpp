@@ -13,6 +13,9 @@
 //         {{shop::Color::kRed, "red"}, {shop::Color::kBlue, "blue"}}};
 //   };
 //
+// Errors: storing a value that has no label, or reading a label the enum does not have, raises
+// ArgumentError naming the enum (and, when reading, the column and the label).
+//
 // Layer: mapping support on top of Core; used by generated code and the ORM.
 #pragma once
 

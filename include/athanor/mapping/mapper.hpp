@@ -8,6 +8,9 @@
 //   relationships()  the relationship descriptors (RelationshipInfo), in member order
 // and inherits from MapperBase<T> everything built from those: bind, insert_params, hydrate,
 // snapshot and diff (change detection), a primary key condition, relationship lookup.
+// Errors: reading a row raises ArgumentError naming the table and the column the row lacks, or
+// the column whose value does not fit its member. Mapper<T> holds no state (its table is built
+// once, on first use), so it is used from any thread.
 //
 // Layer: mapping support on top of Core; used by generated code and the ORM. Nothing in Core
 // includes this header.
