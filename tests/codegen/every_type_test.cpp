@@ -22,12 +22,12 @@ using std::chrono::year;
 using TimePoint = std::chrono::system_clock::time_point;
 
 // The members of both models, for comparing them one by one.
-#define EVERY_MEMBERS(X)                                                                        \
-  X(flag)                                                                                       \
-  X(tiny)                                                                                       \
-  X(small) X(octet) X(medium) X(word) X(big) X(dword) X(huge) X(single) X(dbl) X(body) X(label) \
-      X(payload) X(price) X(day) X(birthday) X(created_at) X(seen_at) X(local_at) X(opens_at)   \
-          X(uuid) X(document) X(doc) X(shade) X(level)
+// clang-format off
+#define EVERY_MEMBERS(X) \
+  X(flag) X(tiny) X(small) X(octet) X(medium) X(word) X(big) X(dword) X(huge) X(single) \
+  X(dbl) X(body) X(label) X(payload) X(price) X(day) X(birthday) X(created_at) X(seen_at) \
+  X(local_at) X(opens_at) X(uuid) X(document) X(doc) X(shade) X(level)
+// clang-format on
 
 template <class T>
 void expect_same(const T& actual, const T& expected) {
