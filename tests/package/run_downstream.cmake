@@ -1,19 +1,8 @@
 # Installs BUILD_DIR into WORK/prefix, then configures, builds and runs a copy of SOURCE_DIR
 # against it; between builds it touches and edits model headers to check that athanor_generate()
 # reruns on changes of included headers and rewrites its outputs only when their text changes.
-foreach(var BUILD_DIR SOURCE_DIR WORK CXX_COMPILER GENERATOR)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "run_downstream.cmake: ${var} is not set")
-  endif()
-endforeach()
-
-function(run step)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT status EQUAL 0)
-    message(FATAL_ERROR "${step} failed (${status}):\n${out}\n${err}")
-  endif()
-  set(output "${out}" PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/package_steps.cmake")
+require_variables(run_downstream.cmake BUILD_DIR SOURCE_DIR WORK CXX_COMPILER GENERATOR)
 
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")

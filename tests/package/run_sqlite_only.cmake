@@ -2,19 +2,8 @@
 # made unfindable, so the configuration proves it does not need it), then builds and runs the
 # project in sqlite_only/ against that installation and checks with ldd that its binary links
 # neither libpq nor libmariadb.
-foreach(var PROJECT_DIR SOURCE_DIR WORK CXX_COMPILER GENERATOR)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "run_sqlite_only.cmake: ${var} is not set")
-  endif()
-endforeach()
-
-function(run step)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT status EQUAL 0)
-    message(FATAL_ERROR "${step} failed (${status}):\n${out}\n${err}")
-  endif()
-  set(output "${out}" PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/package_steps.cmake")
+require_variables(run_sqlite_only.cmake PROJECT_DIR SOURCE_DIR WORK CXX_COMPILER GENERATOR)
 
 file(REMOVE_RECURSE "${WORK}")
 set(common -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" -DCMAKE_BUILD_TYPE=Debug
